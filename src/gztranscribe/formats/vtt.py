@@ -1,0 +1,26 @@
+"""WebVTT writer (W3C). Ours, not webvtt-py's: that writer does not escape ``&``/``<``/``>``,
+which makes files invalid in browsers; webvtt-py is still what reads and checks caption files."""
+
+from __future__ import annotations
+
+from ..types import Captions
+from .timestamps import format_timestamp
+
+EXTENSION = "vtt"
+
+
+def escape(text: str) -> str:
+    """Escape what WebVTT cue text reserves; ``-->`` cannot survive once ``>`` is escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_captions(captions: Captions) -> str:
+    blocks = ["WEBVTT"]
+    for note in captions.notes:
+        blocks.append("NOTE " + note.replace("-->", "->").replace("\n\n", "\n"))
+    for cue in captions.cues:
+        timing = f"{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}"
+        lines = [escape(line) for line in cue.lines if line.strip()]
+        head = [cue.identifier] if cue.identifier else []
+        blocks.append("\n".join([*head, timing, *lines]))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,138 @@
+"""Probe media and extract its audio: the only module that runs ffmpeg.
+
+Probing uses PyAV (already installed with faster-whisper) instead of ``ffmpeg.probe``: the latter
+shells out to ``ffprobe``, which the PyPI ffmpeg (imageio-ffmpeg) does not ship, so a plain pip
+install would fail. Extraction builds its command with ffmpeg-python and runs the ffmpeg binary on
+PATH, else the one from imageio-ffmpeg, so no system package is needed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError, MediaError
+
+SAMPLE_RATE = 16_000  # Whisper's input rate
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    path: Path
+    duration: float
+    container: str
+    audio_codec: str
+    sample_rate: int
+    channels: int
+    has_video: bool
+
+
+def ffmpeg_executable() -> str:
+    """The ffmpeg to run: ``$GZTRANSCRIBE_FFMPEG``, then PATH, then imageio-ffmpeg's binary."""
+    override = os.environ.get("GZTRANSCRIBE_FFMPEG")
+    if override:
+        return override
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError:  # pragma: no cover - it is a hard dependency
+        raise MediaError(
+            "ffmpeg not found: install it (apt install ffmpeg) or `pip install imageio-ffmpeg`"
+        ) from None
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def check_input_file(path: Path) -> None:
+    """Fail fast, with the user's own words for the problem, before any decoding starts."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file; check the path and try again")
+    if path.is_dir():
+        raise InputError(
+            f"{path}: is a folder; to process every file in it run `gztranscribe batch {path}`"
+        )
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: cannot be read (permission denied)")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: the file is empty (0 bytes); re-export or re-upload it")
+
+
+def probe(path: Path) -> MediaInfo:
+    """Describe ``path`` or raise a MediaError saying why it cannot be transcribed."""
+    import av  # imported here: probing is the only user, and the import costs ~0.1 s
+
+    check_input_file(path)
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            audio = [s for s in container.streams if s.type == "audio"]
+            has_video = any(s.type == "video" for s in container.streams)
+            fmt = container.format.name
+            duration = container.duration / 1_000_000 if container.duration else 0.0
+            if not audio:
+                what = "a video" if has_video else "a file"
+                raise MediaError(
+                    f"{path}: {what} with no audio track; export it again with its sound"
+                )
+            stream = audio[0]
+            if stream.duration and stream.time_base:
+                duration = max(duration, float(stream.duration * stream.time_base))
+            return MediaInfo(
+                path=path,
+                duration=duration,
+                container=fmt,
+                audio_codec=stream.codec_context.name,
+                sample_rate=int(stream.codec_context.sample_rate or 0),
+                channels=int(stream.codec_context.channels or 0),
+                has_video=has_video,
+            )
+    except MediaError:
+        raise
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise MediaError(
+            f"{path}: not a media file ffmpeg can read ({reason}); "
+            "it may be truncated, still uploading, or not audio/video at all"
+        ) from None
+
+
+def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects."""
+    import ffmpeg
+
+    stream = (
+        ffmpeg.input(str(path))
+        .output("pipe:", format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate, map="0:a:0")
+        .global_args("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror")
+    )
+    args = stream.compile(cmd=ffmpeg_executable())
+    # The input path is passed after "-i"; ffmpeg would read a leading "-" as an option.
+    args = [a if a != str(path) else _safe_path(path) for a in args]
+    try:
+        proc = subprocess.run(args, capture_output=True, check=False)
+    except OSError as exc:
+        raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
+    if proc.returncode != 0:
+        detail = _last_line(proc.stderr) or f"ffmpeg exit code {proc.returncode}"
+        raise MediaError(
+            f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
+        )
+    pcm = np.frombuffer(proc.stdout, dtype=np.int16)
+    if pcm.size == 0:
+        raise MediaError(f"{path}: the audio track holds no samples; the file may be truncated")
+    return pcm.astype(np.float32) / 32768.0
+
+
+def _safe_path(path: Path) -> str:
+    text = str(path)
+    return f"./{text}" if text.startswith("-") else text
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return lines[-1] if lines else ""

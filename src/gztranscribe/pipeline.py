@@ -1,0 +1,89 @@
+"""One file, end to end: probe -> extract audio -> transcribe -> build document -> write files.
+
+The library entry points the CLI (and a site's import job) call. The model is passed in, so a
+batch loads it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import build_document
+from .formats import DEFAULT_FORMATS, jsonfile, render
+from .media import extract_audio, probe
+from .output import prepare_output_dir, write_files
+from .profiles import PROFILES, StyleProfile
+from .text import ParagraphStyle
+from .transcribe import DecodeOptions, ProgressCallback, Transcriber
+from .types import Transcript
+
+StageCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputOptions:
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    output_dir: Path | None = None  # None: beside the input
+    profile: StyleProfile = PROFILES["broadcast"]
+    paragraph_style: ParagraphStyle = field(default_factory=ParagraphStyle)
+
+    def paths_for(self, source: Path) -> dict[str, Path]:
+        folder = self.output_dir if self.output_dir is not None else source.parent
+        return {fmt: folder / f"{source.stem}.{fmt}" for fmt in self.formats}
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    source: Path
+    outputs: tuple[Path, ...]
+    transcript: Transcript
+
+
+def transcribe_file(
+    path: Path,
+    transcriber: Transcriber,
+    *,
+    decode: DecodeOptions = DecodeOptions(),
+    outputs: OutputOptions = OutputOptions(),
+    on_progress: ProgressCallback | None = None,
+    on_stage: StageCallback | None = None,
+) -> FileResult:
+    """Transcribe one media file and write its outputs; raises GzError subclasses on bad input."""
+    stage = on_stage or (lambda _name: None)
+    probe(path)  # fail fast on a file that is not media, before loading audio or writing
+    targets = outputs.paths_for(path)
+    prepare_output_dir(next(iter(targets.values())).parent)
+    stage("extracting audio")
+    audio = extract_audio(path)
+    stage("transcribing")
+    transcript = transcriber.transcribe(audio, decode, on_progress, source=path.name)
+    del audio  # a long file's samples are the biggest thing we hold; free them before rendering
+    written = write_outputs(transcript, targets, outputs)
+    return FileResult(source=path, outputs=tuple(written), transcript=transcript)
+
+
+def write_outputs(
+    transcript: Transcript, targets: dict[str, Path], outputs: OutputOptions
+) -> list[Path]:
+    document = build_document(transcript, outputs.profile, outputs.paragraph_style)
+    return write_files({path: render(document, fmt) for fmt, path in targets.items()})
+
+
+def render_file(
+    json_path: Path, outputs: OutputOptions, *, formats: Sequence[str] | None = None
+) -> list[Path]:
+    """Re-render formats from a saved JSON transcript, without the model."""
+    from .errors import InputError
+
+    if not json_path.is_file():
+        raise InputError(f"{json_path}: no such transcript file")
+    transcript = jsonfile.read_transcript(json_path.read_text(encoding="utf-8"), name=str(json_path))
+    targets = outputs.paths_for(json_path)
+    keep = set(formats) if formats is not None else set(targets)
+    targets = {f: p for f, p in targets.items() if f in keep and p != json_path}
+    if not targets:
+        return []
+    prepare_output_dir(next(iter(targets.values())).parent)
+    return write_outputs(transcript, targets, outputs)

@@ -1,0 +1,50 @@
+"""Caption style profiles: the numbers of ``CAPTION-STYLE.md`` as data.
+
+A profile is a plain frozen record so that the caption engine, ``check`` and the config file all
+read the same numbers; adding a profile is adding an entry to ``PROFILES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import UsageError
+
+FRAME = 1 / 24  # broadcast guides count gaps and extensions in 24 fps frames
+
+
+@dataclass(frozen=True, slots=True)
+class StyleProfile:
+    name: str = "broadcast"
+    max_chars_per_line: int = 42
+    max_lines: int = 2
+    max_cps: float = 20.0  # characters per second, spaces counted, line break not
+    min_duration: float = 5 / 6
+    max_duration: float = 7.0
+    min_gap: float = 2 * FRAME  # a gap is either 0 (chained) or at least this
+    close_gap_under: float = 0.5  # gaps shorter than this are closed to a chain
+    max_end_extension: float = 12 * FRAME  # how far a cue may run into a following pause
+
+
+PROFILES: dict[str, StyleProfile] = {
+    "broadcast": StyleProfile(),
+    "strict": StyleProfile(name="strict", max_cps=17.0),
+    "bbc": StyleProfile(name="bbc", max_chars_per_line=37, max_cps=17.0),  # 160-180 wpm at ~6 chars a word
+    "social": StyleProfile(name="social", max_chars_per_line=32, max_lines=1, max_duration=4.0),
+}
+
+
+def get_profile(name: str, **overrides: Any) -> StyleProfile:
+    """Return the named profile with any non-None ``overrides`` applied."""
+    try:
+        base = PROFILES[name]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES))
+        raise UsageError(f"unknown caption profile {name!r}; choose one of: {known}") from None
+    known_fields = {f.name for f in fields(StyleProfile)}
+    unknown = set(overrides) - known_fields
+    if unknown:
+        raise UsageError(f"unknown caption setting(s): {', '.join(sorted(unknown))}")
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    return replace(base, **changes) if changes else base
