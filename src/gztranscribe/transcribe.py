@@ -8,13 +8,14 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
+from .onsets import refine_onsets
 from .speech import Region, merge_regions, uncovered_regions
 from .types import Segment, Transcript, Word
 
@@ -42,6 +43,7 @@ class DecodeOptions:
     max_window: float = 28.0  # seconds of audio in one decode window (Whisper sees 30)
     max_gap: float = 2.0  # never bridge a longer pause inside one window
     repair_min_region: float = 0.8  # re-decode speech regions this long that got no words
+    refine_onsets: bool = True  # move word starts after a pause to the audio's energy onset
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,6 +93,8 @@ class Transcriber:
             retry = merge_regions(missed, max_gap=0.3, max_len=options.max_window)
             extra, _ = self._decode(audio, retry, options, duration, None)
             segments = _ordered(segments + extra)
+        if options.refine_onsets:
+            segments = _with_refined_onsets(segments, audio)
         if on_progress:
             on_progress(duration, duration)
         return Transcript(
@@ -150,6 +154,16 @@ class Transcriber:
         if self._pipeline is None:
             self._pipeline = BatchedInferencePipeline(self.model)
         return self._pipeline
+
+
+def _with_refined_onsets(segments: list[Segment], audio: np.ndarray) -> list[Segment]:
+    words = refine_onsets([w for seg in segments for w in seg.words], audio, SAMPLE_RATE)
+    result, taken = [], 0
+    for seg in segments:
+        mine = tuple(words[taken : taken + len(seg.words)])
+        taken += len(seg.words)
+        result.append(replace(seg, start=mine[0].start, words=mine))
+    return result
 
 
 def _ordered(segments: list[Segment]) -> list[Segment]:

@@ -1,0 +1,711 @@
+"""Words -> caption cues under a style profile (the rules of ``CAPTION-STYLE.md``). Pure code.
+
+The engine follows stable-ts's good idea, done without mutation: *finding* break points is kept
+apart from *choosing* them.
+
+1. ``_prepare`` cleans Whisper's word times (unsorted, overlapping, zero-length or absurdly long
+   words) into integer milliseconds. All timing arithmetic is done in whole milliseconds because
+   that is what a WebVTT/SRT file can hold: a gap computed as 83.3 ms in floats would be written
+   as 83 ms and fail the 2-frame rule in the file the viewer actually gets.
+2. Small scorers rate the boundary between word ``i`` and ``i + 1``: sentence end, clause end,
+   phrase boundary (before a conjunction or preposition), "bad" breaks (after an article,
+   preposition, conjunction or auxiliary, inside a name, ...), and the pause length. The same
+   text scorers drive both cue breaks and line breaks, so the two never disagree on grammar.
+3. ``_choose_cues`` picks all cue boundaries at once by dynamic programming over break positions.
+   Greedy filling (what most Whisper writers do) commits to a cue before seeing what it leaves for
+   the next one and produces the classic one-word orphan or a cue ending on "the"; the DP sees the
+   whole paragraph and costs only O(words x words-per-cue).
+4. ``_time_cues`` sets start/end: onset of the first word; end of the last word, extended into a
+   following pause when reading speed or minimum duration needs it; then ``_close_gaps`` chains
+   small gaps.
+5. ``layout_lines`` breaks each cue's text into balanced, bottom-heavy lines.
+
+Words are never dropped, reordered or re-cased: the cues' texts joined by spaces equal the
+words' texts joined by spaces (whitespace inside a word's text is collapsed to one space).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .profiles import PROFILES, StyleProfile
+from .types import Captions, Cue, Word
+
+__all__ = ["LONG_PAUSE", "build_cues", "layout_lines", "retime_cues"]
+
+LONG_PAUSE = 1.5
+"""Seconds of silence that always end a cue: no caption stays on screen across real silence."""
+
+
+# --- word lists (lower case, bare of punctuation) ---------------------------------------------
+# Approximations of parts of speech. They only need to be right often enough to steer the cost;
+# a wrong guess costs a slightly worse break, never a lost word.
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_DETERMINERS = _wordset(
+    """a an the this these those my your his her its our their whose some any no every each
+    another either neither such which what"""
+)
+_PREPOSITIONS = _wordset(
+    """of in on at to for with from by about into onto over under between through during
+    without within against among across after before behind beyond around toward towards upon
+    via like than per near inside outside despite except along amid beneath beside besides past
+    since until unlike"""
+)
+_CONJUNCTIONS = _wordset(
+    """and but or nor so yet because although though while whereas if unless when whenever
+    where wherever whether that which who whom as once"""
+)
+_AUXILIARIES = _wordset(
+    """is are was were be been being am has have had do does did will would shall should can
+    could may might must not to isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't
+    didn't won't wouldn't shan't shouldn't can't cannot couldn't mustn't i'm you're we're
+    they're i've you've we've they've i'll you'll he'll she'll we'll they'll it'll i'd you'd
+    he'd she'd we'd they'd let's"""
+)
+_SEMI_MODALS = _wordset(
+    "going have has had want wants wanted need needs needed used able ought got"
+)
+_SUBJECT_PRONOUNS = _wordset("i you he she we they it there")
+_CLAUSE_SUBJECTS = _wordset("i he she we they")  # unambiguous: a clause starts here
+_OBJECT_PRONOUNS = _wordset("me us him them")
+_MODIFIERS = _wordset(  # adjectives, numbers, intensifiers: they come before their noun
+    """new old good bad great big small little large long short high low young first last next
+    other same few many much more most less least own whole real best better worst major main
+    public political national local economic social important former huge key entire certain
+    several various early late recent final full free true only different very really quite too
+    so extremely one two three four five six seven eight nine ten eleven twelve twenty thirty
+    forty fifty hundred thousand million billion trillion dozen half second third"""
+)
+_PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the noun before it
+_TITLES = _wordset("mr mrs ms dr prof st sen rep gov gen col lt sgt capt mt fr rev pres")
+
+_CLOSERS = "\"')]}\u201d\u2019\u00bb"
+_OPENERS = "\"'([{\u201c\u2018\u00ab"
+_DASHES = ("\u2014", "\u2013", "--")
+_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+
+# --- cost model -------------------------------------------------------------------------------
+# The DP minimizes, over all ways to cut the words into cues: the sum of break costs at the cuts
+# plus the sum of cue costs. Numbers are relative; what matters is their order, which encodes
+# the style guide's priorities (sentence end < clause end < phrase boundary < plain < bad).
+#
+# Break costs (between two words; also used, weighted, for line breaks inside a cue).
+SENTENCE, STRONG_CLAUSE, COMMA, PHRASE, PLAIN = 0.0, 2.0, 3.0, 9.0, 13.0
+BAD_WEAK, BAD, BAD_STRONG = 20.0, 23.0, 29.0
+PAUSE_BONUS_PER_S, PAUSE_BONUS_MAX = 6.0, 6.0  # a pause makes any break more natural
+KEPT_BOUNDARY = 3.0  # retime_cues: discount for breaking where the foreign file's cue ended
+# Cue costs.
+CUE = 4.0  # every cue: prefer fewer, fuller cues when breaks are equally good
+ORPHAN = 20.0  # a one-word cue
+SHORT_SHARE, SHORT_PER_CHAR = 0.3, 0.5  # per char below 30% of a full cue's characters
+RATE_OVER = 6.0  # reading speed above max_cps even after every allowed extension...
+RATE_PER_CPS = 5.0  # ...plus this per character/second above it
+MIN_DURATION_SHORT = 6.0  # a cue that cannot last min_duration even using the pause after it...
+MIN_DURATION_SHORTFALL = 20.0  # ...plus this times the fraction of min_duration it misses
+DANGLING_SENTENCE = 6.0  # a cue holding a sentence end that starts or ends mid-sentence
+DANGLING_CLAUSE = 4.0  # the same for a clause end (comma, semicolon, colon, dash)
+INNER_PAUSE_FROM, INNER_PAUSE_PER_S = 0.7, 6.0  # text on screen over a pause inside a cue
+UNCLOSABLE_GAP = 8.0  # a small gap that cannot be chained without passing max_duration
+LAYOUT_WEIGHT = 0.4  # share of the cue's best line-layout cost (a line break disturbs less)
+# Line shape costs (per character of difference between the two lines).
+IMBALANCE_PER_CHAR, TOP_HEAVY_PER_CHAR = 0.2, 0.2
+
+
+# --- text scorers -----------------------------------------------------------------------------
+
+
+def _core(token: str) -> str:
+    """The bare lower-case word: "(Kazakhstan's," -> "kazakhstan's"."""
+    return (
+        token.strip(_OPENERS + _CLOSERS + ".,;:!?\u2026-\u2014\u2013")
+        .replace("\u2019", "'")
+        .lower()
+    )
+
+
+def _tail(token: str) -> str:
+    """The token without closing quotes/brackets, so '"Yes."' ends with '.'."""
+    return token.rstrip(_CLOSERS)
+
+
+def _capitalized(token: str) -> bool:
+    stripped = token.lstrip(_OPENERS)
+    return bool(stripped) and stripped[0].isupper()
+
+
+def _starts_sentence_like(token: str) -> bool:
+    """True when the token could begin a sentence (capital, digit or opening quote)."""
+    stripped = token.lstrip(_OPENERS)
+    return not stripped or stripped[0].isupper() or stripped[0].isdigit() or token[0] in _OPENERS
+
+
+def _punctuation_cost(left: str, right: str | None) -> float | None:
+    """Cost of a break right after punctuation ending ``left``; None when ``left`` has none."""
+    tail = _tail(left)
+    if not tail:
+        return None
+    if tail.endswith(("...", "\u2026")):
+        return SENTENCE if right is None or _starts_sentence_like(right) else STRONG_CLAUSE
+    last = tail[-1]
+    if last in "?!":
+        return SENTENCE
+    if last == ".":
+        core = _core(tail)
+        if core in _TITLES:  # "Mr. | Smith"
+            return BAD_STRONG
+        if len(core) == 1 and core.isalpha():  # initial: "J. | Smith"
+            return BAD
+        if right is None:
+            return SENTENCE
+        if _ACRONYM.match(tail):  # "U.S." ends a sentence only sometimes
+            return COMMA if _starts_sentence_like(right) else None
+        return SENTENCE if _starts_sentence_like(right) else COMMA
+    if last in ";:" or tail.endswith(_DASHES):
+        return STRONG_CLAUSE
+    if last == ",":
+        return COMMA
+    return None
+
+
+def _bad_break_cost(left: str, right: str) -> float | None:
+    """Cost of splitting a unit the reader must see together; None when nothing binds them."""
+    core = _core(left)
+    if core in _DETERMINERS or (core.endswith("'s") and core not in ("let's",)):
+        return BAD_STRONG  # article/possessive -> noun ("Kazakhstan's | president")
+    if core in _PREPOSITIONS or core in _CONJUNCTIONS:
+        return BAD  # preposition -> object, conjunction -> clause
+    if core in _AUXILIARIES:
+        if _phrase_boundary(right):  # a main verb after all: "what you can do | for"
+            return BAD_WEAK
+        return BAD  # auxiliary -> verb ("will | keep"), "to | build", "not | happy"
+    if core in _SEMI_MODALS and _core(right) == "to":
+        return BAD  # "going | to", "have | to", "used | to"
+    if _capitalized(left) and _capitalized(right) and core != "i" and _core(right).isalpha():
+        return BAD  # first and last name, "Main | Street"
+    if _phrase_boundary(right) and _core(right) not in _CLAUSE_SUBJECTS:
+        return None  # "seven to two | to build", "saw it | in the park": the phrase is complete
+    if core in _SUBJECT_PRONOUNS:
+        return BAD  # pronoun -> verb
+    if core in _MODIFIERS or core.replace(",", "").replace(".", "").isdigit():
+        return BAD_WEAK  # adjective/number -> noun ("12 | miles")
+    return None
+
+
+def _phrase_boundary(right: str) -> bool:
+    """A new phrase starts at ``right``: a conjunction, preposition, subject pronoun or "("."""
+    core = _core(right)
+    return core in _PHRASE_STARTERS or core in _CLAUSE_SUBJECTS or right.startswith("(")
+
+
+def _text_break_cost(left: str, right: str | None) -> float:
+    """How bad it is to end a line or cue after ``left`` (``right`` follows, None at the end)."""
+    if (
+        right is not None
+        and not any(ch.isalnum() for ch in right)
+        and not right.startswith(_DASHES)
+    ):
+        return BAD_STRONG + 4  # a line/cue would start with stray punctuation
+    punct = _punctuation_cost(left, right)
+    if punct is not None:
+        return punct
+    if right is None:
+        return SENTENCE  # the end of the text needs no break
+    if right.startswith(_DASHES):
+        return PLAIN + 4  # a line starting with a dash reads as a change of speaker
+    bad = _bad_break_cost(left, right)
+    if bad is not None:
+        return bad
+    if _core(right) in _OBJECT_PRONOUNS:
+        return BAD_WEAK  # verb/preposition -> its object ("told | us")
+    return PHRASE if _phrase_boundary(right) else PLAIN
+
+
+def _text_break_costs(tokens: Sequence[str]) -> list[float]:
+    """Cost of a break after each token but the last (index i = between token i and i + 1)."""
+    return [_text_break_cost(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)]
+
+
+def _pause_bonus(gap_ms: int) -> float:
+    """Pauses are where people expect captions to change."""
+    return min(PAUSE_BONUS_MAX, PAUSE_BONUS_PER_S * max(gap_ms, 0) / 1000)
+
+
+# --- line layout ------------------------------------------------------------------------------
+
+
+def _line_count(lengths: Sequence[int], width: int) -> int:
+    """Fewest lines (greedy fill) holding words of these lengths; a too-long word gets its own."""
+    lines, cur = 0, -1
+    for length in lengths:
+        if cur >= 0 and cur + 1 + length <= width:
+            cur += 1 + length
+        else:
+            lines, cur = lines + 1, length
+    return lines
+
+
+def _shape_cost(first: int, second: int) -> float:
+    """Balanced two-line shape, bottom-heavy when uneven (a pyramid reads faster)."""
+    diff = first - second
+    return IMBALANCE_PER_CHAR * abs(diff) + (TOP_HEAVY_PER_CHAR * diff if diff > 0 else 0.0)
+
+
+def _layout(
+    lengths: Sequence[int], costs: Sequence[float], profile: StyleProfile
+) -> tuple[tuple[int, ...], float]:
+    """Best line starts (indexes of first words) and their cost for one cue's words.
+
+    ``costs[i]`` is the break cost after word ``i``. One line when the words fit; otherwise the
+    fewest lines that hold them (``max_lines`` unless the caller passed too much text), choosing
+    the break positions that minimize break cost plus shape cost.
+    """
+    n, width = len(lengths), profile.max_chars_per_line
+    total = sum(lengths) + n - 1
+    if n <= 1 or total <= width:
+        return (0,), 0.0
+    prefix = [0]
+    for length in lengths:
+        prefix.append(prefix[-1] + length + 1)
+
+    def span(i: int, j: int) -> int:  # characters of words i..j-1 on one line
+        return prefix[j] - prefix[i] - 1
+
+    def fits(i: int, j: int) -> bool:
+        return j - i == 1 or span(i, j) <= width
+
+    count = max(2, _line_count(lengths, width))
+    if count == 2:
+        best: tuple[float, int] | None = None
+        for k in range(1, n):
+            if fits(0, k) and fits(k, n):
+                score = costs[k - 1] + _shape_cost(span(0, k), span(k, n))
+                if best is None or score < best[0]:
+                    best = (score, k)
+        if best is not None:
+            return (0, best[1]), best[0]
+    # Three or more lines: DP over line starts; shape = distance from the average line length.
+    target = total / count
+    inf = math.inf
+    # dp[lines][j]: best cost of putting words 0..j-1 on `lines` lines.
+    dp = [[inf] * (n + 1) for _ in range(count + 1)]
+    back = [[0] * (n + 1) for _ in range(count + 1)]
+    dp[0][0] = 0.0
+    for lines in range(1, count + 1):
+        for j in range(1, n + 1):
+            for i in range(j - 1, -1, -1):
+                if not fits(i, j):
+                    break
+                if dp[lines - 1][i] == inf:
+                    continue
+                score = dp[lines - 1][i] + IMBALANCE_PER_CHAR * abs(span(i, j) - target)
+                if j < n:
+                    score += costs[j - 1]
+                if score < dp[lines][j]:
+                    dp[lines][j], back[lines][j] = score, i
+    starts, j = [], n
+    for lines in range(count, 0, -1):
+        j = back[lines][j]
+        starts.append(j)
+    return tuple(reversed(starts)), dp[count][n]
+
+
+def _lines_from(tokens: Sequence[str], starts: Sequence[int]) -> tuple[str, ...]:
+    bounds = [*starts, len(tokens)]
+    return tuple(" ".join(tokens[bounds[k] : bounds[k + 1]]) for k in range(len(starts)))
+
+
+def layout_lines(text_words: Sequence[str], profile: StyleProfile) -> tuple[str, ...]:
+    """Break one cue's words into lines: one line when it fits, else balanced, bottom-heavy lines.
+
+    Line breaks go after punctuation or before a conjunction/preposition and never between an
+    article and its noun, a first and last name, a pronoun or auxiliary and its verb (the same
+    scorers as cue breaks). A word longer than a line gets a line of its own. Returns at most
+    ``profile.max_lines`` lines whenever the words can fit in them; given more text than that,
+    it returns the fewest lines that hold it rather than silently overflowing a line.
+    """
+    tokens = [" ".join(w.split()) for w in text_words]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return ()
+    starts, _ = _layout([len(t) for t in tokens], _text_break_costs(tokens), profile)
+    return _lines_from(tokens, starts)
+
+
+# --- preparing words --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    """Cleaned words: text plus start/end in integer milliseconds, ordered and non-overlapping."""
+
+    texts: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+
+def _ms(seconds: float, fallback: int) -> int:
+    return round(seconds * 1000) if math.isfinite(seconds) else fallback
+
+
+def _max_word_ms(text: str, max_duration_ms: int) -> int:
+    """Longest believable duration of one spoken word (drawn-out words included).
+
+    Never more than a cue may last, so a lone word still makes a cue within ``max_duration``.
+    """
+    return min(max(2000, 200 * len(text)), max_duration_ms)
+
+
+def _prepare(words: Sequence[Word], speech_end_ms: int | None, max_duration_ms: int) -> _Tokens:
+    """Clean Whisper's word times so every later step can trust them.
+
+    Whisper gives out-of-order and overlapping words, zero-length words and words stretched over
+    seconds of silence. Starts are made non-decreasing, an overlap trims the earlier word's end,
+    and an overlong word is cut back to a believable length: at its end when it finishes a
+    sentence, at its start otherwise (the usual artefact is the first word after a pause
+    swallowing the pause; cutting the start keeps the caption from appearing over silence).
+    """
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for word in words:
+        text = " ".join(str(word.text).split())
+        if not text:
+            continue
+        prev_end = ends[-1] if ends else 0
+        start = max(0, _ms(word.start, prev_end))
+        end = max(start, _ms(word.end, start))
+        if starts:
+            start = max(start, starts[-1])
+            end = max(end, start)
+            if start < ends[-1]:
+                ends[-1] = max(starts[-1], start)
+        texts.append(text)
+        starts.append(start)
+        ends.append(end)
+    for i, text in enumerate(texts):
+        limit = _max_word_ms(text, max_duration_ms)
+        if ends[i] - starts[i] > limit:
+            if _punctuation_cost(text, None) == SENTENCE:
+                ends[i] = starts[i] + limit
+            else:
+                starts[i] = ends[i] - limit
+    if speech_end_ms is not None:
+        starts = [min(s, speech_end_ms) for s in starts]
+        ends = [min(e, speech_end_ms) for e in ends]
+    return _Tokens(tuple(texts), tuple(starts), tuple(ends))
+
+
+# --- choosing cues ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """The profile's numbers in integer milliseconds, rounded the safe way for each rule."""
+
+    min_duration: int
+    max_duration: int
+    min_gap: int
+    close_gap_under: int
+    max_extension: int
+    long_pause: int
+
+    @classmethod
+    def of(cls, profile: StyleProfile) -> _Limits:
+        return cls(
+            min_duration=math.ceil(profile.min_duration * 1000 - 1e-6),
+            max_duration=math.floor(profile.max_duration * 1000 + 1e-6),
+            min_gap=math.ceil(profile.min_gap * 1000 - 1e-6),
+            close_gap_under=round(profile.close_gap_under * 1000),
+            max_extension=math.floor(profile.max_end_extension * 1000 + 1e-6),
+            long_pause=round(LONG_PAUSE * 1000),
+        )
+
+
+def _gap_after(tok: _Tokens, b: int, speech_end_ms: int | None) -> float:
+    """Silence after word ``b``: to the next word, to the media end, or unbounded."""
+    if b + 1 < len(tok.texts):
+        return tok.starts[b + 1] - tok.ends[b]
+    return math.inf if speech_end_ms is None else speech_end_ms - tok.ends[b]
+
+
+def _cps_extension(tok: _Tokens, b: int, gap: float, lim: _Limits) -> float:
+    """How far a cue ending at word ``b`` may run into the pause after it for reading speed.
+
+    A short pause between phrases may be used whole (extend first, then allow a faster cue); a
+    long silence, or the end of the speech, only up to ``max_end_extension``.
+    """
+    if b + 1 < len(tok.texts) and gap < lim.long_pause:
+        return gap
+    return min(lim.max_extension, gap)
+
+
+def _cue_cost(
+    tok: _Tokens,
+    a: int,
+    b: int,
+    chars: int,
+    layout_cost: float,
+    costs: Sequence[float],
+    profile: StyleProfile,
+    lim: _Limits,
+    speech_end_ms: int | None,
+) -> float:
+    """Cost of showing words ``a..b`` as one cue (break cost after ``b`` excluded)."""
+    cost = CUE + LAYOUT_WEIGHT * layout_cost
+    if a == b:
+        cost += ORPHAN
+    short = SHORT_SHARE * profile.max_lines * profile.max_chars_per_line  # 25 for broadcast
+    if chars < short:
+        cost += SHORT_PER_CHAR * (short - chars)
+    span = tok.ends[b] - tok.starts[a]
+    gap = _gap_after(tok, b, speech_end_ms)
+    shown = min(span + _cps_extension(tok, b, gap, lim), max(span, lim.max_duration))
+    rate = chars * 1000 / max(shown, 1)
+    if rate > profile.max_cps:
+        cost += RATE_OVER + RATE_PER_CPS * (min(rate, 100.0) - profile.max_cps)
+    reachable = span + gap
+    if reachable < lim.min_duration:
+        shortfall = (lim.min_duration - reachable) / lim.min_duration
+        cost += MIN_DURATION_SHORT + MIN_DURATION_SHORTFALL * shortfall
+    if (
+        0 < gap < lim.close_gap_under
+        and b + 1 < len(tok.texts)
+        and tok.starts[b + 1] - tok.starts[a] > lim.max_duration
+    ):
+        cost += UNCLOSABLE_GAP
+    for k in range(a, b):
+        inner = tok.starts[k + 1] - tok.ends[k]
+        if inner > INNER_PAUSE_FROM * 1000:
+            cost += INNER_PAUSE_PER_S * (inner / 1000 - INNER_PAUSE_FROM)
+    best_inside = min((costs[k] for k in range(a, b)), default=PLAIN)
+    if best_inside <= COMMA:  # "...empty. We will": a cue straddling a better boundary than its own
+        weight = DANGLING_SENTENCE if best_inside == SENTENCE else DANGLING_CLAUSE
+        edges = [costs[a - 1]] if a > 0 else []
+        edges += [costs[b]] if b + 1 < len(tok.texts) else []
+        cost += weight * sum(1 for edge in edges if edge >= PHRASE)
+    return cost
+
+
+def _choose_cues(
+    tok: _Tokens,
+    profile: StyleProfile,
+    lim: _Limits,
+    speech_end_ms: int | None,
+    break_bonus: frozenset[int] = frozenset(),
+) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Pick cue boundaries by dynamic programming; returns (first, last, line starts) per cue.
+
+    ``best[j]`` is the cheapest way to caption words ``0..j-1``; each step tries every cue
+    ``a..j-1`` that fits ``max_lines`` x ``max_chars_per_line`` and ``max_duration`` and does not
+    span a long pause (those are hard limits; a single word is always allowed so no input is
+    ever unplaceable). ``break_bonus`` marks positions that deserve a cheaper break (the original
+    cue boundaries when re-timing a foreign file).
+    """
+    n = len(tok.texts)
+    lengths = [len(t) for t in tok.texts]
+    text_costs = _text_break_costs(tok.texts)
+    brk = [
+        max(
+            0.0,
+            text_costs[i]
+            - _pause_bonus(tok.starts[i + 1] - tok.ends[i])
+            - (KEPT_BOUNDARY if i in break_bonus else 0.0),
+        )
+        for i in range(n - 1)
+    ]
+    prefix = [0]
+    for length in lengths:
+        prefix.append(prefix[-1] + length + 1)
+    width, max_lines = profile.max_chars_per_line, profile.max_lines
+    best = [math.inf] * (n + 1)
+    choice: list[tuple[int, tuple[int, ...]]] = [(0, (0,))] * (n + 1)
+    best[0] = 0.0
+    for j in range(1, n + 1):
+        b = j - 1
+        lines, cur = 0, -1  # greedy fill from the right, extended word by word to the left
+        for a in range(b, -1, -1):
+            if a < b and (
+                tok.starts[a + 1] - tok.ends[a] >= lim.long_pause
+                or tok.ends[b] - tok.starts[a] > lim.max_duration
+            ):
+                break
+            if cur >= 0 and cur + 1 + lengths[a] <= width:
+                cur += 1 + lengths[a]
+            else:
+                lines, cur = lines + 1, lengths[a]
+            if a < b and lines > max_lines:
+                break
+            if best[a] == math.inf:
+                continue
+            starts, layout_cost = _layout(lengths[a:j], text_costs[a:b], profile)
+            chars = prefix[j] - prefix[a] - 1
+            score = best[a] + _cue_cost(
+                tok, a, b, chars, layout_cost, text_costs, profile, lim, speech_end_ms
+            )
+            if j < n:
+                score += brk[b]
+            if score < best[j]:
+                best[j], choice[j] = score, (a, starts)
+    cues: list[tuple[int, int, tuple[int, ...]]] = []
+    j = n
+    while j > 0:
+        a, starts = choice[j]
+        cues.append((a, j - 1, starts))
+        j = a
+    cues.reverse()
+    return cues
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+
+def _time_cues(
+    tok: _Tokens,
+    groups: Sequence[tuple[int, int, tuple[int, ...]]],
+    profile: StyleProfile,
+    lim: _Limits,
+    speech_end_ms: int | None,
+) -> list[tuple[int, int]]:
+    """Start at the first word's onset; end at the last word's end, extended only when needed.
+
+    Extension order (the style guide's "extend into a following pause first, then allow a faster
+    cue"): up to the reading-speed need, within a short pause or ``max_end_extension`` of a long
+    one; then up to ``min_duration`` as far as the pause allows. Never past the next word, the
+    media end or ``max_duration``.
+    """
+    times: list[tuple[int, int]] = []
+    for a, b, _ in groups:
+        start, word_end = tok.starts[a], tok.ends[b]
+        gap = _gap_after(tok, b, speech_end_ms)
+        chars = len(" ".join(tok.texts[a : b + 1]))
+        needed = start + math.ceil(chars * 1000 / profile.max_cps)
+        end = max(word_end, min(needed, word_end + int(_cps_extension(tok, b, gap, lim))))
+        end = max(end, int(min(start + lim.min_duration, word_end + gap)))  # gap may be inf
+        end = min(end, max(start + lim.max_duration, word_end))
+        times.append((start, end))
+    return times
+
+
+def _repair(times: list[tuple[int, int]], speech_end_ms: int | None) -> list[tuple[int, int]]:
+    """Guarantee ordered, non-overlapping cues with end > start, even on degenerate word times."""
+    fixed: list[tuple[int, int]] = []
+    prev_end = 0
+    for start, end in times:
+        start = max(start, prev_end, 0)
+        end = max(end, start + 1)
+        fixed.append((start, end))
+        prev_end = end
+    if speech_end_ms is not None and fixed and fixed[-1][1] > speech_end_ms:
+        limit = speech_end_ms
+        for i in range(len(fixed) - 1, -1, -1):
+            start, end = fixed[i]
+            end = min(end, limit)
+            start = min(start, end - 1)
+            if start < 0:  # no room left before the media end: give up on it, keep validity
+                return _repair(times, None)
+            fixed[i] = (start, end)
+            limit = start
+    return fixed
+
+
+def _close_gaps(times: list[tuple[int, int]], lim: _Limits) -> list[tuple[int, int]]:
+    """Chain gaps under ``close_gap_under``; a gap left is then 0 or at least ``min_gap``.
+
+    Chaining extends the earlier cue to the next start unless that passes ``max_duration``; a gap
+    below ``min_gap`` that cannot be chained is widened by trimming the earlier cue's end.
+    """
+    out = list(times)
+    for i in range(len(out) - 1):
+        start, end = out[i]
+        nxt = out[i + 1][0]
+        gap = nxt - end
+        if gap <= 0 or gap >= lim.close_gap_under:
+            continue
+        if nxt - start <= lim.max_duration:
+            out[i] = (start, nxt)
+        elif gap < lim.min_gap:
+            out[i] = (start, nxt - lim.min_gap)
+    return out
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def _speech_end_ms(speech_end: float | None) -> int | None:
+    """Media duration in ms; None or a non-positive value (an unknown duration) means no limit."""
+    if speech_end is None or not math.isfinite(speech_end) or speech_end <= 0:
+        return None
+    return math.floor(speech_end * 1000 + 1e-6)
+
+
+def _build(
+    words: Sequence[Word],
+    profile: StyleProfile,
+    speech_end: float | None,
+    break_bonus: frozenset[int] = frozenset(),
+) -> Captions:
+    end_ms = _speech_end_ms(speech_end)
+    lim = _Limits.of(profile)
+    tok = _prepare(words, end_ms, lim.max_duration)
+    if not tok.texts:
+        return Captions(())
+    groups = _choose_cues(tok, profile, lim, end_ms, break_bonus)
+    times = _close_gaps(_repair(_time_cues(tok, groups, profile, lim, end_ms), end_ms), lim)
+    cues = tuple(
+        Cue(
+            start=start / 1000, end=end / 1000, lines=_lines_from(tok.texts[a : b + 1], line_starts)
+        )
+        for (a, b, line_starts), (start, end) in zip(groups, times, strict=True)
+    )
+    return Captions(cues)
+
+
+def build_cues(
+    words: Sequence[Word],
+    profile: StyleProfile = PROFILES["broadcast"],
+    *,
+    speech_end: float | None = None,
+) -> Captions:
+    """Group timed words into caption cues that meet ``profile``.
+
+    Every word is kept, in order and unchanged (whitespace inside a word's text is collapsed;
+    words with no text are skipped). Cues are ordered, never overlap, have ``end > start``, and
+    times are whole milliseconds. ``speech_end`` is the media duration: no cue runs past it
+    (``None`` or ``0`` means unknown). Where speech is too fast for ``max_cps`` with no pause to
+    borrow, the faster cue is allowed rather than dropping words.
+    """
+    return _build(words, profile, speech_end)
+
+
+def retime_cues(cues: Sequence[Cue], profile: StyleProfile) -> Captions:
+    """Re-flow and re-time cues that have no word times (``check --fix`` on a foreign file).
+
+    Each cue's words share its time in proportion to their characters (a space counts as spoken
+    time, so short words still get some), and the usual engine groups them again; the original
+    cue boundaries get a small bonus since a human or another tool chose them. Every word is
+    kept, in order. ``NOTE`` blocks are the caller's to carry over (this takes bare cues).
+    """
+    words: list[Word] = []
+    boundaries: set[int] = set()
+    for cue in sorted(cues, key=lambda c: c.start):
+        tokens = " ".join(cue.lines).split()
+        if not tokens:
+            continue
+        start = max(0.0, cue.start)
+        end = max(cue.end, start)
+        weights = [len(t) + 1 for t in tokens]
+        total, elapsed = sum(weights), 0
+        for token, weight in zip(tokens, weights, strict=True):
+            t0 = start + (end - start) * elapsed / total
+            elapsed += weight
+            words.append(Word(t0, start + (end - start) * elapsed / total, token))
+        boundaries.add(len(words) - 1)
+    return _build(words, profile, None, frozenset(boundaries))
