@@ -1,0 +1,59 @@
+"""Word onsets follow the sound, not Whisper's attention: a specification on synthetic audio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gztranscribe.onsets import refine_onsets
+from gztranscribe.types import Word
+
+SR = 16_000
+
+
+def audio_with_bursts(*bursts: tuple[float, float], total: float = 4.0, noise_db: float = -80) -> np.ndarray:
+    """Noise floor plus 'speech' (a loud 200 Hz tone) in each (start, end) burst."""
+    rng = np.random.default_rng(0)
+    audio = rng.normal(0, 10 ** (noise_db / 20), int(total * SR)).astype(np.float32)
+    t = np.arange(int(total * SR)) / SR
+    for start, end in bursts:
+        mask = (t >= start) & (t < end)
+        audio[mask] += 0.3 * np.sin(2 * np.pi * 200 * t[mask]).astype(np.float32)
+    return audio
+
+
+@pytest.mark.parametrize("whisper_start", [0.80, 0.95, 1.15, 1.25], ids=lambda s: f"whisper@{s}")
+def test_a_word_after_silence_starts_where_the_sound_starts(whisper_start: float) -> None:
+    audio = audio_with_bursts((1.0, 1.6))
+    [word] = refine_onsets([Word(whisper_start, 1.6, "Hello")], audio, SR)
+    assert word.start == pytest.approx(1.0, abs=0.02)
+
+
+def test_a_word_in_fluent_speech_keeps_whispers_time() -> None:
+    audio = audio_with_bursts((1.0, 2.0))
+    words = [Word(1.0, 1.5, "Good"), Word(1.5, 2.0, "evening")]
+    assert refine_onsets(words, audio, SR)[1] == words[1]
+
+
+def test_the_previous_words_tail_is_not_taken_for_an_onset() -> None:
+    audio = audio_with_bursts((0.5, 1.2), (1.6, 2.2))
+    words = [Word(0.5, 1.1, "one."), Word(1.35, 2.2, "Two")]
+    assert refine_onsets(words, audio, SR)[1].start == pytest.approx(1.6, abs=0.02)
+
+
+def test_no_sound_near_the_word_leaves_it_alone() -> None:
+    audio = audio_with_bursts()
+    words = [Word(1.0, 1.5, "ghost")]
+    assert refine_onsets(words, audio, SR) == words
+
+
+def test_starts_never_move_before_the_previous_word_ends_nor_after_the_words_end() -> None:
+    audio = audio_with_bursts((0.2, 3.5))
+    words = [Word(0.2, 1.0, "a"), Word(1.2, 1.3, "b"), Word(1.5, 1.55, "c")]
+    refined = refine_onsets(words, audio, SR)
+    for before, word in zip(refined, refined[1:]):
+        assert before.end <= word.start <= word.end
+
+
+def test_no_words_no_work() -> None:
+    assert refine_onsets([], np.zeros(SR, dtype=np.float32), SR) == []
