@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .profiles import PROFILES, StyleProfile
+from .formats.timestamps import to_millis
 from .types import Captions, Cue, Word
 
 __all__ = ["LONG_PAUSE", "build_cues", "layout_lines", "retime_cues"]
@@ -352,7 +353,7 @@ class _Tokens:
 
 
 def _ms(seconds: float, fallback: int) -> int:
-    return round(seconds * 1000) if math.isfinite(seconds) else fallback
+    return to_millis(seconds) if math.isfinite(seconds) else fallback
 
 
 def _max_word_ms(text: str, max_duration_ms: int) -> int:

@@ -59,6 +59,7 @@ app = typer.Typer(
     cls=DefaultCommandGroup,
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     help="Turn commentary videos into clean transcripts and WebVTT captions.\n\n"
     "Run `gztranscribe EPISODE.mp4` to write EPISODE.vtt, EPISODE.txt and EPISODE.json beside it.",
@@ -167,7 +168,9 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress outpu
 
 @app.command()
 def transcribe(
-    media: Annotated[Path, typer.Argument(help="The video or audio file to transcribe.")],
+    media: Annotated[
+        Path, typer.Argument(help="The video or audio file to transcribe.", metavar="MEDIA")
+    ],
     output_dir: OutDirOpt = None,
     formats: FormatOpt = ",".join(DEFAULT_FORMATS),
     model: ModelOpt = None,
@@ -179,13 +182,14 @@ def transcribe(
     quiet: QuietOpt = False,
 ) -> None:
     """Transcribe one file: write captions (.vtt), a clean transcript (.txt) and the full result (.json)."""
-    from .pipeline import OutputOptions, transcribe_file
+    from .pipeline import OutputOptions, preflight, transcribe_file
 
     with handle_errors():
         outputs = OutputOptions(
             formats=parse_formats(formats), output_dir=output_dir, profile=get_profile(profile)
         )
         decode = DecodeOptions(language=language)
+        preflight(media, outputs)  # a mistyped path must not cost a model load (or download)
         with progress_bar(quiet) as progress:
             task = progress.add_task("loading model", total=None) if progress else None
             transcriber = Transcriber.load(
@@ -193,7 +197,9 @@ def transcribe(
             )
 
             def on_stage(name: str) -> None:
-                if progress is not None and task is not None:
+                if name.startswith("warning:"):
+                    err.print(name, markup=False, soft_wrap=True)
+                elif progress is not None and task is not None:
                     progress.update(task, description=name)
 
             def on_progress(done: float, total: float) -> None:
@@ -217,7 +223,10 @@ def transcribe(
 
 @app.command()
 def render(
-    transcript: Annotated[Path, typer.Argument(help="A .json transcript written by gztranscribe.")],
+    transcript: Annotated[
+        Path,
+        typer.Argument(help="A .json transcript written by gztranscribe.", metavar="TRANSCRIPT"),
+    ],
     formats: FormatOpt = "vtt,srt,txt",
     output_dir: OutDirOpt = None,
     profile: ProfileOpt = "broadcast",
@@ -232,6 +241,11 @@ def render(
         for path in render_file(transcript, outputs, formats=chosen):
             if not quiet:
                 err.print(f"wrote {path}", markup=False, soft_wrap=True)
+
+
+from .cli_captions import register as _register_caption_commands  # noqa: E402
+
+_register_caption_commands(app)
 
 
 def run() -> None:

@@ -55,7 +55,7 @@ def check_input_file(path: Path) -> None:
         raise InputError(f"{path}: no such file; check the path and try again")
     if path.is_dir():
         raise InputError(
-            f"{path}: is a folder; to process every file in it run `gztranscribe batch {path}`"
+            f"{path}: is a folder; give the path of a video or audio file"
         )
     if not os.access(path, os.R_OK):
         raise InputError(f"{path}: cannot be read (permission denied)")
@@ -105,6 +105,7 @@ def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects."""
     import ffmpeg
 
+    check_input_file(path)
     stream = (
         ffmpeg.input(str(path))
         .output("pipe:", format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate, map="0:a:0")
@@ -118,6 +119,8 @@ def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     except OSError as exc:
         raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
     if proc.returncode != 0:
+        if b"matches no streams" in proc.stderr:
+            raise MediaError(f"{path}: no audio track; export it again with its sound")
         detail = _last_line(proc.stderr) or f"ffmpeg exit code {proc.returncode}"
         raise MediaError(
             f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"

@@ -70,7 +70,10 @@ def _from_hub(name: str, *, allow_download: bool) -> ModelSource:
     except Exception:  # noqa: BLE001 - huggingface_hub raises several types for "not cached"
         pass
     if not allow_download:
-        raise ModelError(f"model {name!r} is not downloaded yet and downloads are turned off")
+        raise ModelError(
+            f"model {name!r} is not downloaded yet and downloads are turned off; download it once "
+            "with internet access, or pass --model with a local model folder"
+        )
     try:
         return ModelSource(name, Path(download_model(name)), "download")
     except Exception as exc:  # noqa: BLE001 - network, auth and hub errors all mean "not reachable"
@@ -121,7 +124,11 @@ def load_model(
             local_files_only=True,
         )
     except (RuntimeError, ValueError, OSError) as exc:
+        if resolved == "cpu" and ctype == "int8":
+            advice = "the model files may be damaged or incomplete: copy or download them again"
+        else:
+            advice = "try --device cpu --compute-type int8"
         raise ModelError(
             f"could not load model {source.name} on {resolved} with compute type {ctype} ({exc}); "
-            "try --device cpu --compute-type int8"
+            f"{advice}"
         ) from None

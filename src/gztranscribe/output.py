@@ -32,11 +32,18 @@ def prepare_output_dir(folder: Path) -> None:
 
 
 def write_files(files: Mapping[Path, str]) -> list[Path]:
-    """Write every ``path: text`` pair atomically; return the paths written."""
+    """Write every ``path: text`` pair, all or nothing; return the paths written.
+
+    Texts are staged in temporary files first; then every target is renamed into place. If the
+    renaming is interrupted, targets already replaced are rolled back to their previous version
+    (or removed when they had none), so a run never leaves a new ``.vtt`` without its ``.txt``.
+    """
     staged: list[tuple[str, Path]] = []
     umask = _current_umask()
+    current: Path | None = None
     try:
         for path, text in files.items():
+            current = path
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
             staged.append((temp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -44,15 +51,42 @@ def write_files(files: Mapping[Path, str]) -> list[Path]:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temp, 0o666 & ~umask)
-        for temp, path in staged:
-            os.replace(temp, path)
+        current = None
+        _commit(staged)
     except OSError as exc:
         _discard(staged)
-        raise OutputError(f"could not write {exc.filename or 'output'} ({exc.strerror})") from None
+        where = current or exc.filename or "output"
+        raise OutputError(f"could not write {where} ({exc.strerror or exc})") from None
     except BaseException:
         _discard(staged)
         raise
     return [path for _, path in staged]
+
+
+def _commit(staged: list[tuple[str, Path]]) -> None:
+    backups: dict[Path, str] = {}
+    done: list[Path] = []
+    try:
+        for temp, path in staged:
+            if path.exists():
+                backup = f"{temp}.previous"
+                os.link(path, backup)
+                backups[path] = backup
+        for temp, path in staged:
+            os.replace(temp, path)
+            done.append(path)
+    except BaseException:
+        for path in done:
+            with contextlib.suppress(OSError):
+                if path in backups:
+                    os.replace(backups.pop(path), path)
+                else:
+                    os.unlink(path)
+        raise
+    finally:
+        for backup in backups.values():
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
 
 
 def _discard(staged: list[tuple[str, Path]]) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .document import build_document
 from .formats import DEFAULT_FORMATS, jsonfile, render
-from .media import extract_audio, probe
+from .errors import InputError
+from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe
 from .output import prepare_output_dir, write_files
 from .profiles import PROFILES, StyleProfile
 from .text import ParagraphStyle
@@ -39,6 +40,7 @@ class FileResult:
     source: Path
     outputs: tuple[Path, ...]
     transcript: Transcript
+    warnings: tuple[str, ...] = ()
 
 
 def transcribe_file(
@@ -52,16 +54,36 @@ def transcribe_file(
 ) -> FileResult:
     """Transcribe one media file and write its outputs; raises GzError subclasses on bad input."""
     stage = on_stage or (lambda _name: None)
-    probe(path)  # fail fast on a file that is not media, before loading audio or writing
-    targets = outputs.paths_for(path)
-    prepare_output_dir(next(iter(targets.values())).parent)
+    info = preflight(path, outputs)
     stage("extracting audio")
     audio = extract_audio(path)
+    warnings = _short_audio_warning(info, len(audio) / SAMPLE_RATE)
+    for warning in warnings:
+        stage(f"warning: {warning}")
     stage("transcribing")
     transcript = transcriber.transcribe(audio, decode, on_progress, source=path.name)
     del audio  # a long file's samples are the biggest thing we hold; free them before rendering
-    written = write_outputs(transcript, targets, outputs)
-    return FileResult(source=path, outputs=tuple(written), transcript=transcript)
+    written = write_outputs(transcript, outputs.paths_for(path), outputs)
+    return FileResult(
+        source=path, outputs=tuple(written), transcript=transcript, warnings=tuple(warnings)
+    )
+
+
+def preflight(path: Path, outputs: OutputOptions) -> MediaInfo:
+    """Everything that can fail cheaply, checked before a model is loaded or audio decoded."""
+    info = probe(path)
+    prepare_output_dir(next(iter(outputs.paths_for(path).values())).parent)
+    return info
+
+
+def _short_audio_warning(info: MediaInfo, decoded: float) -> list[str]:
+    """A file that decodes to much less audio than it claims was cut short (an unfinished upload)."""
+    if info.duration > 0 and decoded < 0.9 * info.duration - 0.5:
+        return [
+            f"{info.path.name}: only {decoded:.1f} s of its {info.duration:.1f} s of audio could be "
+            "decoded; the file looks truncated, so the transcript stops early"
+        ]
+    return []
 
 
 def write_outputs(
@@ -75,11 +97,16 @@ def render_file(
     json_path: Path, outputs: OutputOptions, *, formats: Sequence[str] | None = None
 ) -> list[Path]:
     """Re-render formats from a saved JSON transcript, without the model."""
-    from .errors import InputError
-
     if not json_path.is_file():
         raise InputError(f"{json_path}: no such transcript file")
-    transcript = jsonfile.read_transcript(json_path.read_text(encoding="utf-8"), name=str(json_path))
+    try:
+        text = json_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{json_path}: not a readable gztranscribe JSON transcript (not UTF-8 text); "
+            "render from the .json that gztranscribe wrote"
+        ) from None
+    transcript = jsonfile.read_transcript(text, name=str(json_path))
     targets = outputs.paths_for(json_path)
     keep = set(formats) if formats is not None else set(targets)
     targets = {f: p for f, p in targets.items() if f in keep and p != json_path}

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 def to_millis(seconds: float) -> int:
-    return max(0, int(round(seconds * 1000)))
+    """Whole milliseconds, rounding exactly as the JSON transcript's ``round(t, 3)`` does.
+
+    ``round(seconds * 1000)`` would differ on half-milliseconds (0.2725 -> 272 vs 0.273), and a
+    caption rendered again from the JSON must land on the same millisecond.
+    """
+    return max(0, int(round(round(seconds, 3) * 1000)))
 
 
 def format_timestamp(seconds: float, separator: str = ".") -> str:

@@ -1,0 +1,514 @@
+"""Lint captions against ``CAPTION-STYLE.md`` (pure), and repair what can be repaired.
+
+Each rule is one small function registered with ``@_rule(name, severity, summary)``; a rule gets
+the cues and the profile and yields ``(cue_index, message)`` (or ``(cue_index, message,
+severity)`` when one rule has two strengths). ``RULES`` is the list, in the order problems are
+reported for a cue; adding a rule is adding a function.
+
+Severities: an *error* breaks a rule of the style guide or the WebVTT spec outright; a *warning*
+is a heuristic (word lists, "avoid" rules) or a clean-verbatim matter a re-flow cannot fix. The
+CLI exits 7 on errors only.
+
+Tolerances: caption files hold whole milliseconds, so duration and gap limits allow 1 ms of
+rounding (a 2-frame gap is 83.3 ms and is written as 83 or 84 ms); an overlap is counted from
+0.5 ms.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from .caption_files import ParsedCaptions
+from .captions import LONG_PAUSE, retime_cues
+from .profiles import StyleProfile
+from .types import Captions, Cue
+
+Severity = Literal["error", "warning"]
+
+__all__ = [
+    "ARTICLES",
+    "CONJUNCTIONS",
+    "PREPOSITIONS",
+    "RULES",
+    "Problem",
+    "RuleSpec",
+    "check_captions",
+    "check_parsed",
+    "fix_captions",
+]
+
+TOLERANCE = 0.001  # 1 ms: files round times to milliseconds
+OVERLAP_TOLERANCE = 0.0005
+
+# Word lists for bad line/cue breaks. captions.py keeps its own (private, broader) lists to steer
+# the engine's costs; these are the narrow set a *checker* can flag without false alarms: a line
+# or cue ending on one of them (with no punctuation after it) leaves its phrase dangling.
+ARTICLES = frozenset({"a", "an", "the"})
+PREPOSITIONS = frozenset(
+    "of in on at to for with from by about into onto over under between through during without "
+    "within against among across toward towards upon via per than".split()
+)
+CONJUNCTIONS = frozenset("and but or nor because although though whereas unless if whether".split())
+FILLERS = frozenset("um umm uh uhh uhm er erm ehm hmm".split())
+STUTTER_WORDS = frozenset(  # doubled function words are stutters; "very very", "no no" are not
+    "a an the i and but or to of in on at we it is was he she they you my that's i'm".split()
+)
+_PUNCT = ".,;:!?\u2026\u2014\u2013-\"')]}\u201d\u2019"
+_OPENERS = "\"'([{\u201c\u2018"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a caption file.
+
+    ``cue`` is 1-based (None: the file as a whole, or a block that is not a cue); ``start`` is
+    that cue's start in seconds; ``line`` is the file line when known.
+    """
+
+    cue: int | None
+    start: float | None
+    rule: str
+    message: str
+    severity: Severity = "error"
+    line: int | None = None
+
+
+Finding = tuple[int, str] | tuple[int, str, Severity]
+RuleCheck = Callable[[Sequence[Cue], StyleProfile], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    name: str
+    severity: Severity
+    summary: str
+    check: RuleCheck
+    reflow_fixes: bool  # does re-flowing and re-timing the cues fix it?
+
+
+RULES: list[RuleSpec] = []
+
+
+def _rule(
+    name: str, severity: Severity, summary: str, *, reflow_fixes: bool = True
+) -> Callable[[RuleCheck], RuleCheck]:
+    def register(check: RuleCheck) -> RuleCheck:
+        RULES.append(RuleSpec(name, severity, summary, check, reflow_fixes))
+        return check
+
+    return register
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.3f} s"
+
+
+def _chars(cue: Cue) -> int:
+    """Characters a viewer reads, for reading speed: spaces counted, line breaks not.
+
+    (The caption engine counts a line break as the space it replaces, one character more per
+    break, so its cues always pass this measure.)
+    """
+    return sum(len(" ".join(line.split())) for line in cue.lines)
+
+
+def _one_line(cue: Cue) -> int:
+    """Length of the cue's text set on one line."""
+    return len(" ".join(cue.text.split()))
+
+
+def _core(token: str) -> str:
+    return token.strip(_OPENERS + _PUNCT).replace("\u2019", "'").lower()
+
+
+def _dangling(token: str) -> tuple[str, Severity] | None:
+    """If a line/cue ending on ``token`` leaves a phrase open: (what it is, severity)."""
+    if not token or token[-1] in _PUNCT:
+        return None
+    core = _core(token)
+    if core in ARTICLES and token != "A":  # a capital "A" alone may be "Plan A"
+        return "the article", "error"
+    if core in PREPOSITIONS:
+        return "the preposition", "warning"
+    if core in CONJUNCTIONS:
+        return "the conjunction", "warning"
+    return None
+
+
+def _pairs(cues: Sequence[Cue]) -> Iterator[tuple[int, Cue, Cue]]:
+    for i in range(1, len(cues)):
+        yield i, cues[i - 1], cues[i]
+
+
+def _ordered_pair(prev: Cue, cue: Cue) -> bool:
+    """Both cues valid and in order, so the gap between them means something."""
+    return (
+        prev.end > prev.start
+        and cue.end > cue.start
+        and cue.start >= prev.start - OVERLAP_TOLERANCE
+    )
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+@_rule("empty-cue", "error", "a cue with no text")
+def _empty(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if not cue.text.strip():
+            yield i, "cue has no text; remove it"
+
+
+@_rule("end-before-start", "error", "a cue whose end is not after its start")
+def _end_before_start(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if cue.end <= cue.start:
+            where = "at" if cue.end == cue.start else "before"
+            yield i, f"ends {where} its start ({_s(cue.end)} <= {_s(cue.start)})"
+
+
+@_rule("order", "error", "a cue starting before the cue above it")
+def _order(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, prev, cue in _pairs(cues):
+        if cue.start < prev.start - OVERLAP_TOLERANCE:
+            yield (
+                i,
+                (
+                    f"starts before cue {i} ({_s(cue.start)} < {_s(prev.start)}); "
+                    "cues must be in time order"
+                ),
+            )
+
+
+@_rule("overlap", "error", "a cue starting before an earlier cue has ended")
+def _overlap(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    latest: tuple[int, float] | None = None  # (index, end) of the earlier cue that ends last
+    for i, cue in enumerate(cues):
+        if cue.end <= cue.start:
+            continue
+        if latest is not None:
+            j, end = latest
+            if (
+                cues[j].start <= cue.start + OVERLAP_TOLERANCE
+                and cue.start < end - OVERLAP_TOLERANCE
+            ):
+                yield (
+                    i,
+                    (
+                        f"starts at {_s(cue.start)}, before cue {j + 1} ends at {_s(end)} "
+                        f"(overlap {_s(end - cue.start)})"
+                    ),
+                )
+        if latest is None or cue.end > latest[1]:
+            latest = (i, cue.end)
+
+
+@_rule("gap", "error", "a gap between cues that is neither 0 nor at least min_gap")
+def _gap(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, prev, cue in _pairs(cues):
+        gap = cue.start - prev.end
+        if _ordered_pair(prev, cue) and OVERLAP_TOLERANCE < gap < profile.min_gap - TOLERANCE:
+            yield (
+                i,
+                (
+                    f"gap of {_s(gap)} after cue {i}: too short to see the change; chain the cues "
+                    f"(gap 0) or leave at least {_s(math.ceil(profile.min_gap * 1000) / 1000)}"
+                ),
+            )
+
+
+@_rule("unchained-gap", "warning", "a short gap that should be closed to a chain")
+def _unchained_gap(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, prev, cue in _pairs(cues):
+        gap = cue.start - prev.end
+        if (
+            _ordered_pair(prev, cue)
+            and profile.min_gap - TOLERANCE <= gap < profile.close_gap_under - TOLERANCE
+            and cue.start - prev.start <= profile.max_duration + TOLERANCE
+        ):
+            yield (
+                i,
+                (
+                    f"gap of {_s(gap)} after cue {i} flickers; gaps under "
+                    f"{profile.close_gap_under:g} s are closed (end cue {i} at {_s(cue.start)})"
+                ),
+            )
+
+
+@_rule("min-duration", "error", "a cue shorter than min_duration")
+def _min_duration(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if 0 < cue.duration < profile.min_duration - TOLERANCE:
+            yield (
+                i,
+                f"on screen {_s(cue.duration)}, less than the minimum {_s(profile.min_duration)}",
+            )
+
+
+@_rule("max-duration", "error", "a cue longer than max_duration")
+def _max_duration(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if cue.duration > profile.max_duration + TOLERANCE:
+            yield (
+                i,
+                f"on screen {_s(cue.duration)}, more than the maximum {profile.max_duration:g} s",
+            )
+
+
+@_rule("reading-speed", "error", "more characters a second than max_cps")
+def _reading_speed(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        chars = _chars(cue)
+        if cue.duration > 0 and chars / cue.duration > profile.max_cps + 1e-9:
+            needed = chars / profile.max_cps
+            yield (
+                i,
+                (
+                    f"{chars / cue.duration:.1f} characters a second (max {profile.max_cps:g}): "
+                    f"{chars} characters need {needed:.2f} s, the cue has {cue.duration:.2f} s"
+                ),
+            )
+
+
+@_rule("line-length", "error", "a line longer than max_chars_per_line")
+def _line_length(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        for number, line in enumerate(cue.lines, start=1):
+            if len(line) > profile.max_chars_per_line:
+                yield (
+                    i,
+                    f"line {number} has {len(line)} characters (max {profile.max_chars_per_line})",
+                )
+
+
+@_rule("line-count", "error", "more lines than max_lines")
+def _line_count(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if len(cue.lines) > profile.max_lines:
+            yield i, f"{len(cue.lines)} lines (max {profile.max_lines})"
+
+
+@_rule("needless-break", "warning", "two lines whose text fits on one")
+def _needless_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if len(cue.lines) > 1 and _one_line(cue) <= profile.max_chars_per_line:
+            yield i, f"the text fits on one line ({_one_line(cue)} characters); use one line"
+
+
+@_rule("line-balance", "warning", "two very uneven lines (shape should be balanced, bottom-heavy)")
+def _line_balance(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if len(cue.lines) == 2:
+            top, bottom = (len(line) for line in cue.lines)
+            if abs(top - bottom) > profile.max_chars_per_line / 2:
+                shape = "top-heavy" if top > bottom else "unbalanced"
+                yield i, f"lines of {top} and {bottom} characters are {shape}; balance them"
+
+
+@_rule("orphan", "warning", "a one-word cue close to a neighbour")
+def _orphan(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        if len(cue.text.split()) != 1:
+            continue
+        near = [
+            gap
+            for gap in (
+                cue.start - cues[i - 1].end if i > 0 else None,
+                cues[i + 1].start - cue.end if i + 1 < len(cues) else None,
+            )
+            if gap is not None and gap < profile.close_gap_under
+        ]
+        if near:
+            yield (
+                i,
+                f"one-word cue {cue.text.strip()!r} next to another cue; merge it into a neighbour",
+            )
+
+
+@_rule("line-break", "error", "a line ending on an article, preposition or conjunction")
+def _line_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        for number, line in enumerate(cue.lines[:-1], start=1):
+            words = line.split()
+            found = _dangling(words[-1]) if words else None
+            if found:
+                what, severity = found
+                yield i, f"line {number} ends on {what} {words[-1]!r}; break before it", severity
+
+
+@_rule("cue-break", "error", "a cue ending on an article, preposition or conjunction")
+def _cue_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, prev, cue in _pairs(cues):
+        words = prev.text.split()
+        if not words or cue.start - prev.end >= LONG_PAUSE:
+            continue
+        found = _dangling(words[-1])
+        if found:
+            what, severity = found
+            yield i - 1, f"cue ends on {what} {words[-1]!r}; move it to the next cue", severity
+
+
+@_rule("filler", "warning", "um, uh, er in clean-verbatim captions", reflow_fixes=False)
+def _filler(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        fillers = [w for w in cue.text.split() if _core(w) in FILLERS]
+        if fillers:
+            yield i, f"filler word {fillers[0]!r}; clean verbatim captions leave it out"
+
+
+_HYPHEN_STUTTER = re.compile(r"^(\w{1,3})-\1", re.IGNORECASE)
+
+
+@_rule("stutter", "warning", "a stuttered or doubled word", reflow_fixes=False)
+def _stutter(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    for i, cue in enumerate(cues):
+        words = cue.text.split()
+        for left, right in itertools.pairwise(words):
+            if (
+                _core(left) == _core(right)
+                and _core(left) in STUTTER_WORDS
+                and left[-1] not in _PUNCT
+            ):
+                yield i, f"doubled word {left!r} {right!r}; clean verbatim captions drop stutters"
+                break
+        else:
+            for word in words:
+                if _HYPHEN_STUTTER.match(word.strip(_OPENERS)):
+                    yield i, f"stutter {word!r}; clean verbatim captions drop stutters"
+                    break
+
+
+# --- running the rules ------------------------------------------------------------------------
+
+
+def check_captions(captions: Captions, profile: StyleProfile) -> list[Problem]:
+    """Every style-rule problem in ``captions``, ordered by cue then by rule."""
+    cues = captions.cues
+    found: list[tuple[int, int, Problem]] = []
+    for order, spec in enumerate(RULES):
+        for finding in spec.check(cues, profile):
+            index, message = finding[0], finding[1]
+            severity = finding[2] if len(finding) > 2 else spec.severity  # type: ignore[misc]
+            problem = Problem(index + 1, cues[index].start, spec.name, message, severity)
+            found.append((index, order, problem))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [problem for _, _, problem in found]
+
+
+def check_parsed(parsed: ParsedCaptions, profile: StyleProfile) -> list[Problem]:
+    """Spec problems from parsing plus style problems, in file order (by line)."""
+    cues = parsed.captions.cues
+    spec = [
+        Problem(
+            cue=p.cue,
+            start=cues[p.cue - 1].start if p.cue else None,
+            rule=p.rule,
+            message=p.message,
+            severity=p.severity,
+            line=p.line,
+        )
+        for p in parsed.problems
+    ]
+    style = [
+        replace(p, line=parsed.line_of(p.cue)) for p in check_captions(parsed.captions, profile)
+    ]
+    ranked = [(p.line or 0, 0, n, p) for n, p in enumerate(spec)]
+    ranked += [(p.line or 0, 1, n, p) for n, p in enumerate(style)]
+    ranked.sort(key=lambda item: item[:3])
+    return [p for *_, p in ranked]
+
+
+# --- fixing -----------------------------------------------------------------------------------
+
+REFLOW_RULES = frozenset(spec.name for spec in RULES if spec.reflow_fixes) | {"blank-line"}
+
+
+def fix_captions(
+    captions: Captions, profile: StyleProfile, *, problems: Sequence[Problem] | None = None
+) -> Captions:
+    """Repair ``captions`` so they pass ``check_captions`` wherever the words allow.
+
+    Empty cues are removed; cues are sorted by start (stable). The cues are cut into *runs*
+    separated by at least ``LONG_PAUSE`` of silence (the engine always breaks there, so runs are
+    independent); a run holding a cue with a problem a re-flow fixes is re-flowed and re-timed
+    by ``captions.retime_cues``; a clean run is kept exactly as written. Then a cue still too
+    short or too fast for its text is extended into the pause after it (never over the next
+    cue), the style guide's "extend into a following pause first". Every word is kept, in order
+    of start time; identifiers are kept on untouched cues and made unique. ``NOTE``s are kept.
+    """
+    problems = check_captions(captions, profile) if problems is None else problems
+    bad = {p.cue for p in problems if p.cue is not None and p.rule in REFLOW_RULES}
+    indexed = sorted(
+        ((number, cue) for number, cue in enumerate(captions.cues, start=1) if cue.text.split()),
+        key=lambda item: item[1].start,
+    )
+    runs: list[list[tuple[int, Cue]]] = []
+    run_end = -math.inf
+    for number, cue in indexed:
+        if not runs or cue.start - run_end >= LONG_PAUSE:
+            runs.append([])
+            run_end = -math.inf
+        runs[-1].append((number, cue))
+        run_end = max(run_end, cue.end, cue.start)
+    out: list[Cue] = []
+    for run in runs:
+        if any(number in bad for number, _ in run):
+            out.extend(retime_cues([cue for _, cue in run], profile).cues)
+        else:
+            out.extend(cue for _, cue in run)
+    out = _make_room(out, profile)
+    return Captions(tuple(_unique_identifiers(out)), captions.notes)
+
+
+def _make_room(cues: Sequence[Cue], profile: StyleProfile) -> list[Cue]:
+    """Extend a cue that is too short or too fast for its text into the pause after it.
+
+    Works in whole milliseconds, as the file will. The end never passes the next cue's start;
+    a gap left under ``close_gap_under`` is chained (when the cue stays within max_duration) and
+    a gap under ``min_gap`` is never created.
+    """
+    min_dur = math.ceil(profile.min_duration * 1000 - 1e-6)
+    max_dur = math.floor(profile.max_duration * 1000 + 1e-6)
+    min_gap = math.ceil(profile.min_gap * 1000 - 1e-6)
+    close = round(profile.close_gap_under * 1000)
+    times = [(round(c.start * 1000), round(c.end * 1000)) for c in cues]
+    for i, cue in enumerate(cues):
+        start, end = times[i]
+        chars = _chars(cue)
+        need = min(max(min_dur, math.ceil(chars * 1000 / profile.max_cps - 1e-9)), max_dur)
+        if end - start >= need:
+            continue
+        nxt = times[i + 1][0] if i + 1 < len(times) else None
+        target = start + need
+        if nxt is None:
+            end = target
+        elif nxt > end:
+            new_end = min(target, nxt)
+            gap = nxt - new_end
+            if 0 < gap < close and nxt - start <= max_dur:
+                new_end = nxt
+            elif 0 < gap < min_gap:
+                new_end = nxt - min_gap
+            end = max(end, new_end)
+        times[i] = (start, end)
+    return [replace(c, start=s / 1000, end=e / 1000) for c, (s, e) in zip(cues, times)]
+
+
+def _unique_identifiers(cues: Iterable[Cue]) -> Iterator[Cue]:
+    seen: set[str] = set()
+    for cue in cues:
+        ident = cue.identifier
+        if ident:
+            base, n = ident, 2
+            while ident in seen:
+                ident, n = f"{base}-{n}", n + 1
+            seen.add(ident)
+        yield cue if ident == cue.identifier else replace(cue, identifier=ident)
