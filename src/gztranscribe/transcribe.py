@@ -43,6 +43,7 @@ class DecodeOptions:
     max_window: float = 28.0  # seconds of audio in one decode window (Whisper sees 30)
     max_gap: float = 2.0  # never bridge a longer pause inside one window
     repair_min_region: float = 0.8  # re-decode speech regions this long that got no words
+    repair_rounds: int = 3
     refine_onsets: bool = True  # move word starts after a pause to the audio's energy onset
 
     def as_dict(self) -> dict[str, Any]:
@@ -87,11 +88,17 @@ class Transcriber:
         regions = self._speech_regions(audio, options)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
         segments, language = self._decode(audio, windows, options, duration, on_progress)
-        words = [w for seg in segments for w in seg.words]
-        missed = uncovered_regions(regions, words, min_len=options.repair_min_region)
-        if missed:
-            retry = merge_regions(missed, max_gap=0.3, max_len=options.max_window)
+        for _ in range(options.repair_rounds):
+            words = [w for seg in segments for w in seg.words]
+            missed = uncovered_regions(regions, words, min_len=options.repair_min_region)
+            if not missed:
+                break
+            # The model stops at a change of voice or recording; each round recovers at least the
+            # first utterance of every dropped run, so a few rounds recover them all.
+            retry = merge_regions(missed, max_gap=options.max_gap, max_len=options.max_window)
             extra, _ = self._decode(audio, retry, options, duration, None)
+            if not extra:
+                break
             segments = _ordered(segments + extra)
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
