@@ -19,16 +19,19 @@ class Document:
     transcript: Transcript
     captions: Captions
     paragraphs: tuple[Paragraph, ...]
+    lead_in: str | None = None
 
 
 def build_document(
     transcript: Transcript,
     profile: StyleProfile = PROFILES["broadcast"],
     paragraph_style: ParagraphStyle = ParagraphStyle(),
+    lead_in: str | None = None,
 ) -> Document:
     words = transcript.words
     return Document(
         transcript=transcript,
         captions=build_cues(words, profile, speech_end=transcript.duration or None),
         paragraphs=tuple(paragraphs(words, paragraph_style)),
+        lead_in=lead_in,
     )

@@ -46,5 +46,6 @@ def get_profile(name: str, **overrides: Any) -> StyleProfile:
     unknown = set(overrides) - known_fields
     if unknown:
         raise UsageError(f"unknown caption setting(s): {', '.join(sorted(unknown))}")
-    changes = {k: v for k, v in overrides.items() if v is not None}
+    # Config files and options give numbers; keep each field's own type (42, not 42.0).
+    changes = {k: type(getattr(base, k))(v) for k, v in overrides.items() if v is not None}
     return replace(base, **changes) if changes else base

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from . import jsonfile, srt, txt, vtt
+from . import html, jsonfile, markdown, srt, txt, vtt
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -19,7 +19,9 @@ Writer = Callable[["Document"], str]
 WRITERS: dict[str, Writer] = {
     "vtt": lambda doc: vtt.render_captions(doc.captions),
     "srt": lambda doc: srt.render_captions(doc.captions),
-    "txt": lambda doc: txt.render_paragraphs(doc.paragraphs),
+    "txt": lambda doc: txt.render_paragraphs(doc.paragraphs, doc.lead_in),
+    "md": lambda doc: markdown.render_paragraphs(doc.paragraphs, doc.lead_in),
+    "html": lambda doc: html.render_paragraphs(doc.paragraphs, doc.lead_in),
     "json": lambda doc: jsonfile.render_transcript(doc.transcript),
 }
 
