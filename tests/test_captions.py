@@ -19,7 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gztranscribe.captions import LONG_PAUSE, build_cues, layout_lines, retime_cues
+from gztranscribe import captions
+from gztranscribe.captions import (
+    LONG_PAUSE,
+    build_cues,
+    layout_lines,
+    retime_cues,
+    sentence_end,
+)
 from gztranscribe.profiles import PROFILES, StyleProfile
 from gztranscribe.types import Captions, Cue, Word
 
@@ -388,6 +395,227 @@ def test_a_word_isolated_by_long_pauses_stands_alone() -> None:
     words = words_from(text, pauses={7: 2.5, 8: 2.5})
     cues = build_cues(words).cues
     assert "Thanks." in [c.text for c in cues]
+
+
+# --- the sentence rule: every sentence starts a cue ------------------------------------------
+# CAPTION-STYLE.md: "cue breaks at sentence ends first". In the cost model (captions.
+# _boundary_cost): a sentence end inside a cue costs SENTENCE_INSIDE (two short whole sentences
+# may share a cue when apart they would break a harder rule); if that cue also starts or ends
+# mid-sentence, each such edge costs STRADDLE on top. Rows: a cue written in its context, its
+# first and last word in [brackets].
+
+INSIDE, STRADDLE = captions.SENTENCE_INSIDE, captions.STRADDLE
+SENTENCE_RULE = [
+    ("one whole sentence", "[First I'll start off on Kazakhstan.] It was a surprise", 0.0),
+    (
+        "a sentence, then the start of one that runs on into the next cue",
+        "[First I'll start off on Kazakhstan. It was a surprise to everyone,] certainly the",
+        INSIDE + STRADDLE,
+    ),
+    (
+        "the tail of a sentence, then a whole sentence",
+        "and Nazarbayev, [got the short end of the stick. Tried to make a move, failed.] His",
+        INSIDE + STRADDLE,
+    ),
+    (
+        "the tail of a sentence, then the start of the next",
+        "and Nazarbayev, [got the short end of the stick. Tried to make a move] against Tokayev",
+        INSIDE + 2 * STRADDLE,
+    ),
+    (
+        "two short whole sentences",
+        "[That's it for me. Hope everyone is real good.] Talk to you soon.",
+        INSIDE,
+    ),
+    (
+        "three short whole sentences",
+        "[That's it for me. Hope everyone is real good. Talk to you soon.]",
+        2 * INSIDE,
+    ),
+    ("the start of a long sentence", "[It was a surprise to everyone,] certainly the Kremlin", 0.0),
+    ("the middle of a long sentence", "everyone, [certainly the Kremlin to find out] that", 0.0),
+    (
+        "a trailing ellipsis before a capital ends a sentence",
+        "[Looks like this... Yes,] there's a lot of anger",
+        INSIDE + STRADDLE,
+    ),
+    (
+        "titles, initials and acronyms do not end sentences",
+        "Today [Mr. Smith met J. Jones at the U.S. embassy] in Paris.",
+        0.0,
+    ),
+    (
+        "a question or exclamation ends one even before lower case",
+        "[What about Ukraine? because of course] Ukraine has",
+        INSIDE + STRADDLE,
+    ),
+    (
+        "a clause end inside a cue that starts and ends mid-clause",
+        "the special forces [said so, and the interior] forces stood aside.",
+        2 * captions.DANGLING_CLAUSE,
+    ),
+    (
+        "a clause end inside a cue that ends at a comma",
+        "the special forces [said so, and the interior forces,] were",
+        captions.DANGLING_CLAUSE,
+    ),
+]
+
+
+def bracketed(text: str) -> tuple[list[str], int, int]:
+    """Tokens of ``text`` without the brackets, and the indexes of the bracketed first/last."""
+    tokens = text.split()
+    first = next(i for i, t in enumerate(tokens) if t.startswith("["))
+    last = next(i for i, t in enumerate(tokens) if t.endswith("]"))
+    tokens[first], tokens[last] = tokens[first][1:], tokens[last][:-1]
+    return tokens, first, last
+
+
+@pytest.mark.parametrize(
+    ("text", "cost"), [row[1:] for row in SENTENCE_RULE], ids=[row[0] for row in SENTENCE_RULE]
+)
+def test_sentence_rule_cost(text: str, cost: float) -> None:
+    tokens, first, last = bracketed(text)
+    costs = captions._text_break_costs(tokens)
+    assert captions._boundary_cost(costs, first, last) == cost
+
+
+def test_sentence_rule_ranks_between_style_and_lint_warnings() -> None:
+    # Worse than any choice of break (so sentences come first), better than what the linter
+    # flags (so a straddle is only ever paid to avoid a one-word cue or a reading-speed error).
+    assert captions.SENTENCE_INSIDE + captions.STRADDLE > captions.BAD_STRONG
+    assert captions.SENTENCE_INSIDE + 2 * captions.STRADDLE < captions.LINT_WARNING
+    assert captions.LINT_WARNING < captions.LINT_ERROR
+    assert captions.ORPHAN >= captions.LINT_WARNING and captions.LOPSIDED >= captions.LINT_WARNING
+    assert captions.RATE_OVER >= captions.LINT_ERROR
+    assert captions.MIN_DURATION_SHORT >= captions.LINT_ERROR
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "ends"),
+    [
+        ("Kazakhstan.", "It", True),
+        ("lanes?", "because", True),
+        ("this...", "Yes,", True),
+        ('"Yes."', "He", True),
+        ("done.", None, True),
+        ("Mr.", "Smith", False),
+        ("J.", "Jones", False),
+        ("U.S.", "officials", False),
+        ("lanes.", "work", False),
+        ("everyone,", "It", False),
+        ("lanes", "Work", False),
+    ],
+)
+def test_sentence_end(left: str, right: str | None, ends: bool) -> None:
+    assert sentence_end(left, right) is ends
+
+
+# Cases from the 5-minute commentary episode (quicktake-slt) and the sample, spoken at 15 cps
+# with no pause at all after a sentence: punctuation alone must put the cue breaks there.
+SENTENCE_CUES = [
+    (
+        "a short sentence before a long one gets its own cue",
+        (
+            "First I'll start off on Kazakhstan. It was a surprise to everyone, certainly the "
+            "Kremlin, to find out that what had started as worker demonstrations got violent "
+            "very fast."
+        ),
+        ["First I'll start off on Kazakhstan."],
+    ),
+    (
+        "the tail of a long sentence stays with it, not with the next sentence",
+        (
+            "But there was also major elite infighting, and Nazarbayev, the former president, "
+            "got the short end of the stick. Tried to make a move against Tokayev, failed. His "
+            "head of intelligence has been removed and arrested."
+        ),
+        ["got the short end of the stick.", "Tried to make a move against Tokayev, failed."],
+    ),
+    (
+        "short sentences that can stand alone each get a cue",
+        "That's it for me. Hope everyone is real good. Talk to you soon.",
+        ["That's it for me.", "Hope everyone is real good.", "Talk to you soon."],
+    ),
+    (
+        "two short whole sentences share a cue when apart they would be too short",
+        "Right. Okay. So the council met on Tuesday to discuss the plan for the new lanes.",
+        ["Right. Okay."],
+    ),
+    (
+        "a sentence that would be a one-word cue joins a whole sentence, not half of one",
+        "The council met. It voted. Work begins in March, and the lanes open in May.",
+        ["The council met. It voted."],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [row[1:] for row in SENTENCE_CUES],
+    ids=[row[0] for row in SENTENCE_CUES],
+)
+def test_cues_start_at_sentence_starts(text: str, expected: list[str]) -> None:
+    words = words_from(text, sentence_pause=0.0)
+    cues = build_cues(words).cues
+    texts = [c.text for c in cues]
+    assert all(t in texts for t in expected), texts
+    assert straddling(cues) == [], texts
+    assert style_problems(build_cues(words), words, BROADCAST) == []
+
+
+def straddling(cues: Sequence[Cue]) -> list[str]:
+    """Cues holding a sentence end that also start or end mid-sentence."""
+    texts = [c.text.split() for c in cues]
+    bad = []
+    for i, words in enumerate(texts):
+        if not any(sentence_end(a, b) for a, b in itertools.pairwise(words)):
+            continue
+        if (i > 0 and not sentence_end(texts[i - 1][-1], words[0])) or (
+            i + 1 < len(texts) and not sentence_end(words[-1], texts[i + 1][0])
+        ):
+            bad.append(cues[i].text)
+    return bad
+
+
+def sentence_starts_missed(words: Sequence[Word], cues: Sequence[Cue]) -> list[str]:
+    """Words that start a sentence but not a cue."""
+    starts = {c.start for c in cues}
+    firsts = [words[0]] + [b for a, b in itertools.pairwise(words) if sentence_end(a.text, b.text)]
+    return [w.text for w in firsts if w.start not in starts]
+
+
+EPISODE_TEXT = (
+    "First I'll start off on Kazakhstan. It was a surprise to everyone, certainly the Kremlin, "
+    "to find out that suddenly what had started as worker demonstrations that got violent very "
+    "fast, because fuel prices went up significantly with the Kazakh government, suddenly became "
+    "nationwide and very violent. And the special forces, the interior forces were basically "
+    "standing aside. Looks like this... Yes, there's a lot of anger with corruption. There's a "
+    "lot of anger with a state that's unresponsive to the economic needs of its people. They "
+    "want to join NATO. They'd like to join the European Union. Neither of those two things are "
+    "really on offer. That's it for me. Hope everyone is real good. Talk to you soon."
+)
+
+
+# Ordinary speech: slower than the profile's reading speed (with a pause after a sentence, or
+# none at all). Faster speech may trade a sentence start for a cue that is not too fast.
+ORDINARY = [
+    pytest.param(profile, cps, pause, id=f"{profile.name}-{cps:g}cps-{pause:g}s")
+    for profile in ALL_PROFILES
+    for cps, pause in [(13.0, 0.0), (15.0, 0.2), (16.0, 0.45), (18.0, 0.0), (19.0, 0.3)]
+    if cps < profile.max_cps
+]
+
+
+@pytest.mark.parametrize("text", [NEWS, EPISODE_TEXT], ids=["news", "episode"])
+@pytest.mark.parametrize(("profile", "cps", "pause"), ORDINARY)
+def test_every_sentence_starts_a_cue_in_ordinary_speech(
+    text: str, profile: StyleProfile, cps: float, pause: float
+) -> None:
+    words = words_from(text, cps, sentence_pause=pause)
+    result = build_cues(words, profile)
+    assert_valid(result, words, profile)
+    assert sentence_starts_missed(words, result.cues) == [], [c.text for c in result.cues]
 
 
 # --- timing -----------------------------------------------------------------------------------

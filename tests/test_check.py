@@ -357,10 +357,55 @@ RULE_CASES: list[tuple[str, Sequence[tuple[float, float, str]], set[str]]] = [
         [(0, 2, "The council voted and"), (4, 6, "the work begins.")],
         set(),
     ),
+    (
+        "lopsided lines where a balanced break exists",
+        [(0, 4, "More talking means|that the Russians aren't about to escalate")],
+        {"line-balance"},
+    ),
+    (
+        "lopsided lines after punctuation, every balanced break mid-phrase",
+        [(0, 4, "If you ask me,|this is the best season the club has had.")],
+        set(),
+    ),
+    (
+        "lopsided lines where every balanced break splits a name",
+        [(0, 4, "Last night|the Brookfield Town Council voted 7 to 2")],
+        set(),
+    ),
+    (
+        "a sentence starts inside a cue and runs on into the next",
+        [
+            (0, 4, "First I'll start off on Kazakhstan.|It was a surprise to everyone,"),
+            (4, 6, "certainly the Kremlin."),
+        ],
+        {"sentence-break"},
+    ),
+    (
+        "a cue starts mid-sentence and a sentence starts inside it",
+        [(0, 2, "The council met"), (2, 5, "last night. Work begins in March.")],
+        {"sentence-break"},
+    ),
+    (
+        "two whole sentences share a cue",
+        [(0, 3, "The council met last night.|Work begins in March."), (3, 5, B)],
+        set(),
+    ),
+    (
+        "no sentence end inside: titles and acronyms",
+        [(0, 3, "Mr. Smith met the U.S. envoy"), (3, 5, "in Paris on Tuesday.")],
+        set(),
+    ),
     ("filler word", [(0, 2, "Um, the council met."), (2, 4, B)], {"filler"}),
+    (
+        "filler 'ah' and 'mm'",
+        [(0, 2, "Ah, the council met."), (2, 4, "Mm, work begins.")],
+        {"filler"},
+    ),
     ("stutter", [(0, 2, "The the council met."), (2, 4, B)], {"stutter"}),
     ("hyphen stutter", [(0, 2, "The c-council met."), (2, 4, B)], {"stutter"}),
     ("emphatic repetition is fine", [(0, 2, "It is very very late."), (2, 4, B)], set()),
+    ("hyphenated doubled word", [(0, 2, "It was so-so, vis-vis the plan."), (2, 4, B)], set()),
+    ("hyphenated doubled function word", [(0, 2, "I-I think it works."), (2, 4, B)], {"stutter"}),
 ]
 
 
@@ -469,3 +514,153 @@ def test_parser_never_crashes(text: str, kind: str, with_header: bool) -> None:
     assert len(parsed.cue_lines) == len(parsed.captions.cues)
     check_parsed(parsed, BROADCAST)
     fix_captions(parsed.captions, BROADCAST)
+
+
+def test_line_balance_names_the_better_break() -> None:
+    (problem,) = check_captions(
+        cues((0, 4, "More talking means|that the Russians aren't about to escalate")), BROADCAST
+    )
+    assert problem.rule == "line-balance" and "break after 'Russians'" in problem.message
+
+
+# --- the linter and the engine agree ------------------------------------------------------------
+
+
+def test_word_lists_have_one_definition() -> None:
+    from gztranscribe import captions, checking, wordlists
+
+    assert checking.ARTICLES is wordlists.ARTICLES
+    assert checking.PREPOSITIONS is wordlists.PREPOSITIONS
+    assert checking.CONJUNCTIONS is wordlists.CONJUNCTIONS
+    assert checking.FILLERS is wordlists.FILLERS
+    assert {"um", "uh", "er", "erm", "hmm", "mm", "ah"} <= wordlists.FILLERS
+    # What the linter flags, the engine treats as a bad break (and more besides).
+    assert wordlists.PREPOSITIONS <= captions._PREPOSITIONS
+    assert wordlists.CONJUNCTIONS <= captions._CONJUNCTIONS
+    assert wordlists.ARTICLES <= wordlists.DETERMINERS
+    assert wordlists.DANGLING_WORDS == (
+        wordlists.ARTICLES | wordlists.PREPOSITIONS | wordlists.CONJUNCTIONS
+    )
+
+
+SENTENCES = [
+    "Good evening, and welcome back to the program.",
+    "Last night the Brookfield town council voted seven to two to build twelve miles of lanes.",
+    "Shop owners on Main Street worry that losing parking will keep their customers away.",
+    "Not everyone is happy.",
+    "Can the town really afford it?",
+    (
+        "The plan will cost about four million dollars over three years, and most of that "
+        "money comes from a state transport grant."
+    ),
+    "First I'll start off on Kazakhstan.",
+    (
+        "It was a surprise to everyone, certainly the Kremlin, to find out that what had started "
+        "as worker demonstrations got violent very fast."
+    ),
+    "They want to join NATO.",
+    "That's it for me.",
+    "Thanks for listening.",
+    "So the real question is whether the lanes fill up with riders or stay empty.",
+]
+
+
+def spoken(sentences: Sequence[str], cps: float, pauses: Sequence[float]) -> list:
+    """Timed words: each word lasts (letters + 1) / cps; a pause follows each sentence."""
+    from gztranscribe.types import Word
+
+    words, t = [], 1.0
+    for sentence, pause in zip(sentences, pauses, strict=True):
+        for token in sentence.split():
+            duration = (len(token) + 1) / cps
+            words.append(Word(round(t, 3), round(t + duration, 3), token))
+            t += duration
+        t += pause
+    return words
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=8),
+    st.floats(min_value=11.0, max_value=16.0),
+    st.lists(st.sampled_from([0.0, 0.15, 0.3, 0.6, 1.0, 2.0]), min_size=8, max_size=8),
+    st.sampled_from(sorted(PROFILES)),
+)
+def test_the_engines_cues_check_clean_on_ordinary_speech(
+    sentences: list[str], cps: float, pauses: list[float], profile_name: str
+) -> None:
+    """Every rule the linter has, warnings included, holds for the engine's own output."""
+    from gztranscribe.captions import build_cues
+
+    profile = PROFILES[profile_name]
+    words = spoken(sentences, cps, pauses[: len(sentences)])
+    captions = build_cues(words, profile, speech_end=words[-1].end + 1.0)
+    problems = check_captions(captions, profile)
+    assert problems == [], [(p.rule, p.message) for p in problems]
+
+
+TOKENS = [
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "council",
+    "Maria",
+    "Lopez",
+    "voted,",
+    "lanes.",
+    "why?",
+    "U.S.",
+    "Mr.",
+    "it's",
+    "\u2014",
+    "twelve",
+    "12",
+    "extraordinarily",
+    "&",
+    "yes!",
+    "(quietly)",
+    "anti-establishmentarianism",
+]
+BY_CONSTRUCTION = {
+    "empty-cue",
+    "end-before-start",
+    "order",
+    "overlap",
+    "gap",
+    "unchained-gap",
+    "max-duration",
+    "line-count",
+    "needless-break",
+    "line-balance",
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(TOKENS),
+            st.floats(min_value=0.0, max_value=1.5),
+            st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=3.0)),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from(sorted(PROFILES)),
+)
+def test_rules_the_engine_meets_by_construction_hold_on_any_words(
+    spec: list[tuple[str, float, float]], profile_name: str
+) -> None:
+    """Whatever the words and times, these rules hold: the engine never trades them away."""
+    from gztranscribe.captions import build_cues
+    from gztranscribe.types import Word
+
+    profile = PROFILES[profile_name]
+    words, t = [], 0.0
+    for text, duration, pause in spec:
+        words.append(Word(t, t + duration, text))
+        t += duration + pause
+    problems = check_captions(build_cues(words, profile), profile)
+    assert [(p.rule, p.message) for p in problems if p.rule in BY_CONSTRUCTION] == []

@@ -71,8 +71,10 @@ def test_bad_input_gives_one_error_line_its_exit_code_and_writes_nothing(
     elif (MEDIA / name).exists():
         shutil.copy(MEDIA / name, source)
     out = ["-o", tmp_path / "out"] if placement == "in-an-output-folder" else []
+    # `gztranscribe FOLDER` is a batch; asking to transcribe a folder as one file is the mistake.
+    command = ["transcribe"] if name == "a-folder.mp4" else []
 
-    result = cli(source, *out, "-q")
+    result = cli(*command, source, *out, "-q")
 
     assert_clean_exit(result, code)
     assert_one_error_line(result.stderr, str(source), reason)
@@ -104,7 +106,7 @@ def test_a_bad_input_is_reported_before_any_model_is_loaded(cli, no_model, name:
 def test_a_folder_is_refused_with_advice_that_names_only_commands_that_exist(
     cli, model_loads, tmp_path: Path
 ) -> None:
-    result = cli(tmp_path, "-q")
+    result = cli("transcribe", tmp_path, "-q")
     assert_clean_exit(result, ExitCode.INPUT)
     line = assert_one_error_line(result.stderr, str(tmp_path))
     assert "folder" in line
@@ -134,7 +136,7 @@ def test_an_output_folder_that_cannot_be_written_exits_6_and_writes_nothing(
 @pytest.mark.parametrize(
     ("args", "mentions"),
     [
-        (["--format", "doc"], ["unknown format doc", "vtt, srt, txt, json"]),
+        (["--format", "doc"], ["unknown format doc", "vtt, srt, txt, json, md, html"]),
         (["--format", "vtt,docx"], ["unknown format docx"]),
         (["--format", ","], ["(none given)"]),
         (["--profile", "cinema"], ["unknown caption profile 'cinema'", "broadcast"]),

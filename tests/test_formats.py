@@ -306,13 +306,13 @@ def test_parse_formats_accepts_case_dots_and_spaces_and_drops_duplicates(spec, e
 
 @pytest.mark.parametrize("spec", ["doc", "vtt,doc", "", " , ", "vtt;srt"])
 def test_parse_formats_refuses_unknown_or_no_formats_listing_the_known_ones(spec: str) -> None:
-    with pytest.raises(UsageError, match="vtt, srt, txt, json"):
+    with pytest.raises(UsageError, match="vtt, srt, txt, json, md, html"):
         parse_formats(spec)
 
 
 def test_the_default_formats_are_vtt_txt_and_json_and_every_format_has_a_writer() -> None:
     assert DEFAULT_FORMATS == ("vtt", "txt", "json")
-    assert set(WRITERS) == {"vtt", "srt", "txt", "json"}
+    assert set(WRITERS) == {"vtt", "srt", "txt", "json", "md", "html"}
 
 
 def test_writer_modules_import_no_heavy_dependencies() -> None:

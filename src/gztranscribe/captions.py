@@ -10,11 +10,19 @@ apart from *choosing* them.
 2. Small scorers rate the boundary between word ``i`` and ``i + 1``: sentence end, clause end,
    phrase boundary (before a conjunction or preposition), "bad" breaks (after an article,
    preposition, conjunction or auxiliary, inside a name, ...), and the pause length. The same
-   text scorers drive both cue breaks and line breaks, so the two never disagree on grammar.
+   text scorers drive both cue breaks and line breaks, so the two never disagree on grammar. The
+   word lists come from ``wordlists``, shared with the linter (``checking``), and the linter's
+   line-balance and sentence-break rules call this module's ``rebalanced`` and
+   ``sentence_end``: the engine and ``gztranscribe check`` agree on what a bad break is.
 3. ``_choose_cues`` picks all cue boundaries at once by dynamic programming over break positions.
    Greedy filling (what most Whisper writers do) commits to a cue before seeing what it leaves for
    the next one and produces the classic one-word orphan or a cue ending on "the"; the DP sees the
-   whole paragraph and costs only O(words x words-per-cue).
+   whole paragraph and costs only O(words x words-per-cue). The costs come in three tiers (see
+   "cost model" below): what the linter calls an error, what it calls a warning, then style. The
+   first style rule is the *sentence rule* (``_boundary_cost``): every sentence starts a cue, so
+   a cue never shows the end of one sentence and the start of the next that runs on into the
+   following cue ("...on Kazakhstan. It was a surprise to everyone,"); two short whole sentences
+   may share a cue when apart they would break a harder rule.
 4. ``_time_cues`` sets start/end: onset of the first word; end of the last word, extended into a
    following pause when reading speed or minimum duration needs it; then ``_close_gaps`` chains
    small gaps.
@@ -31,62 +39,33 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .profiles import PROFILES, StyleProfile
+from . import wordlists
 from .formats.timestamps import to_millis
+from .profiles import PROFILES, StyleProfile
 from .types import Captions, Cue, Word
 
-__all__ = ["LONG_PAUSE", "build_cues", "layout_lines", "retime_cues"]
+__all__ = [
+    "LONG_PAUSE",
+    "build_cues",
+    "layout_lines",
+    "lopsided",
+    "rebalanced",
+    "retime_cues",
+    "sentence_end",
+]
 
 LONG_PAUSE = 1.5
 """Seconds of silence that always end a cue: no caption stays on screen across real silence."""
 
 
-# --- word lists (lower case, bare of punctuation) ---------------------------------------------
-# Approximations of parts of speech. They only need to be right often enough to steer the cost;
-# a wrong guess costs a slightly worse break, never a lost word.
+# --- word lists -------------------------------------------------------------------------------
+# Shared with the linter (``wordlists``), so both agree on what a bad break is. They only need to
+# be right often enough to steer the cost; a wrong guess costs a slightly worse break, never a
+# lost word.
 
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_DETERMINERS = _wordset(
-    """a an the this these those my your his her its our their whose some any no every each
-    another either neither such which what"""
-)
-_PREPOSITIONS = _wordset(
-    """of in on at to for with from by about into onto over under between through during
-    without within against among across after before behind beyond around toward towards upon
-    via like than per near inside outside despite except along amid beneath beside besides past
-    since until unlike"""
-)
-_CONJUNCTIONS = _wordset(
-    """and but or nor so yet because although though while whereas if unless when whenever
-    where wherever whether that which who whom as once"""
-)
-_AUXILIARIES = _wordset(
-    """is are was were be been being am has have had do does did will would shall should can
-    could may might must not to isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't
-    didn't won't wouldn't shan't shouldn't can't cannot couldn't mustn't i'm you're we're
-    they're i've you've we've they've i'll you'll he'll she'll we'll they'll it'll i'd you'd
-    he'd she'd we'd they'd let's"""
-)
-_SEMI_MODALS = _wordset(
-    "going have has had want wants wanted need needs needed used able ought got"
-)
-_SUBJECT_PRONOUNS = _wordset("i you he she we they it there")
-_CLAUSE_SUBJECTS = _wordset("i he she we they")  # unambiguous: a clause starts here
-_OBJECT_PRONOUNS = _wordset("me us him them")
-_MODIFIERS = _wordset(  # adjectives, numbers, intensifiers: they come before their noun
-    """new old good bad great big small little large long short high low young first last next
-    other same few many much more most less least own whole real best better worst major main
-    public political national local economic social important former huge key entire certain
-    several various early late recent final full free true only different very really quite too
-    so extremely one two three four five six seven eight nine ten eleven twelve twenty thirty
-    forty fifty hundred thousand million billion trillion dozen half second third"""
-)
+_PREPOSITIONS = wordlists.ALL_PREPOSITIONS
+_CONJUNCTIONS = wordlists.ALL_CONJUNCTIONS
 _PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the noun before it
-_TITLES = _wordset("mr mrs ms dr prof st sen rep gov gen col lt sgt capt mt fr rev pres")
 
 _CLOSERS = "\"')]}\u201d\u2019\u00bb"
 _OPENERS = "\"'([{\u201c\u2018\u00ab"
@@ -95,8 +74,17 @@ _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 
 # --- cost model -------------------------------------------------------------------------------
 # The DP minimizes, over all ways to cut the words into cues: the sum of break costs at the cuts
-# plus the sum of cue costs. Numbers are relative; what matters is their order, which encodes
-# the style guide's priorities (sentence end < clause end < phrase boundary < plain < bad).
+# plus the sum of cue costs. Numbers are relative; what matters is their order, in three tiers:
+#
+# 1. LINT_ERROR: what ``gztranscribe check`` reports as an error (too fast, too short, a cue or
+#    line ending on an article). Paid only when every alternative is worse: when the speech
+#    itself is too fast for the profile.
+# 2. LINT_WARNING: what ``check`` reports as a warning (a one-word cue, a cue or line ending on a
+#    preposition or conjunction, lopsided lines). Paid only to avoid an error.
+# 3. Style: the sentence rule (each sentence starts a cue), then the style guide's order of
+#    breaks (sentence end < clause end < phrase boundary < plain < bad), then shape and fullness.
+#    The sentence rule's worst case (SENTENCE_INSIDE + 2 * STRADDLE) stays below a warning.
+LINT_ERROR, LINT_WARNING = 100.0, 50.0
 #
 # Break costs (between two words; also used, weighted, for line breaks inside a cue).
 SENTENCE, STRONG_CLAUSE, COMMA, PHRASE, PLAIN = 0.0, 2.0, 3.0, 9.0, 13.0
@@ -105,19 +93,23 @@ PAUSE_BONUS_PER_S, PAUSE_BONUS_MAX = 6.0, 6.0  # a pause makes any break more na
 KEPT_BOUNDARY = 3.0  # retime_cues: discount for breaking where the foreign file's cue ended
 # Cue costs.
 CUE = 4.0  # every cue: prefer fewer, fuller cues when breaks are equally good
-ORPHAN = 20.0  # a one-word cue
+ORPHAN = LINT_WARNING  # a one-word cue
 SHORT_SHARE, SHORT_PER_CHAR = 0.3, 0.5  # per char below 30% of a full cue's characters
-RATE_OVER = 6.0  # reading speed above max_cps even after every allowed extension...
-RATE_PER_CPS = 5.0  # ...plus this per character/second above it
-MIN_DURATION_SHORT = 6.0  # a cue that cannot last min_duration even using the pause after it...
-MIN_DURATION_SHORTFALL = 20.0  # ...plus this times the fraction of min_duration it misses
-DANGLING_SENTENCE = 6.0  # a cue holding a sentence end that starts or ends mid-sentence
-DANGLING_CLAUSE = 4.0  # the same for a clause end (comma, semicolon, colon, dash)
+RATE_OVER = LINT_ERROR  # reading speed above max_cps even after every allowed extension...
+RATE_PER_CPS = 20.0  # ...plus this per character/second above it
+MIN_DURATION_SHORT = LINT_ERROR  # a cue that cannot last min_duration using the pause after it...
+MIN_DURATION_SHORTFALL = 100.0  # ...plus this times the fraction of min_duration it misses
+# The sentence rule ("cue breaks at sentence ends first"): every sentence start should be a cue
+# start, so a viewer sees each sentence begin on a fresh caption, in time with the voice.
+SENTENCE_INSIDE = 12.0  # each sentence end inside a cue: two short whole sentences may share one
+STRADDLE = 18.0  # ...and a cue holding one must not also start or end mid-sentence (per edge)
+DANGLING_CLAUSE = 10.0  # a cue holding a clause end (comma, ...) that starts or ends mid-clause
 INNER_PAUSE_FROM, INNER_PAUSE_PER_S = 0.7, 6.0  # text on screen over a pause inside a cue
 UNCLOSABLE_GAP = 8.0  # a small gap that cannot be chained without passing max_duration
 LAYOUT_WEIGHT = 0.4  # share of the cue's best line-layout cost (a line break disturbs less)
 # Line shape costs (per character of difference between the two lines).
 IMBALANCE_PER_CHAR, TOP_HEAVY_PER_CHAR = 0.2, 0.2
+LOPSIDED = LINT_WARNING  # two lines more than half a line apart (unless excused: _two_line_scores)
 
 
 # --- text scorers -----------------------------------------------------------------------------
@@ -160,7 +152,7 @@ def _punctuation_cost(left: str, right: str | None) -> float | None:
         return SENTENCE
     if last == ".":
         core = _core(tail)
-        if core in _TITLES:  # "Mr. | Smith"
+        if core in wordlists.TITLES:  # "Mr. | Smith"
             return BAD_STRONG
         if len(core) == 1 and core.isalpha():  # initial: "J. | Smith"
             return BAD
@@ -179,35 +171,56 @@ def _punctuation_cost(left: str, right: str | None) -> float | None:
 def _bad_break_cost(left: str, right: str) -> float | None:
     """Cost of splitting a unit the reader must see together; None when nothing binds them."""
     core = _core(left)
-    if core in _DETERMINERS or (core.endswith("'s") and core not in ("let's",)):
+    if core in wordlists.DETERMINERS or (core.endswith("'s") and core not in ("let's",)):
         return BAD_STRONG  # article/possessive -> noun ("Kazakhstan's | president")
     if core in _PREPOSITIONS or core in _CONJUNCTIONS:
         return BAD  # preposition -> object, conjunction -> clause
-    if core in _AUXILIARIES:
+    if core in wordlists.AUXILIARIES:
         if _phrase_boundary(right):  # a main verb after all: "what you can do | for"
             return BAD_WEAK
         return BAD  # auxiliary -> verb ("will | keep"), "to | build", "not | happy"
-    if core in _SEMI_MODALS and _core(right) == "to":
+    if core in wordlists.SEMI_MODALS and _core(right) == "to":
         return BAD  # "going | to", "have | to", "used | to"
     if _capitalized(left) and _capitalized(right) and core != "i" and _core(right).isalpha():
         return BAD  # first and last name, "Main | Street"
-    if _phrase_boundary(right) and _core(right) not in _CLAUSE_SUBJECTS:
+    if _phrase_boundary(right) and _core(right) not in wordlists.CLAUSE_SUBJECTS:
         return None  # "seven to two | to build", "saw it | in the park": the phrase is complete
-    if core in _SUBJECT_PRONOUNS:
+    if core in wordlists.SUBJECT_PRONOUNS:
         return BAD  # pronoun -> verb
-    if core in _MODIFIERS or core.replace(",", "").replace(".", "").isdigit():
+    if core in wordlists.MODIFIERS or core.replace(",", "").replace(".", "").isdigit():
         return BAD_WEAK  # adjective/number -> noun ("12 | miles")
     return None
+
+
+def _lint_cost(left: str) -> float:
+    """Extra cost of ending a line or cue on ``left`` (no punctuation after it) that the linter
+    flags: an article is an error, a preposition or conjunction of ``DANGLING_WORDS`` a warning
+    (a capital "A" alone may be "Plan A": neither flags it)."""
+    core = _core(left)
+    if core in wordlists.ARTICLES and left != "A":
+        return LINT_ERROR
+    if core in wordlists.DANGLING_WORDS and core not in wordlists.ARTICLES:
+        return LINT_WARNING
+    return 0.0
 
 
 def _phrase_boundary(right: str) -> bool:
     """A new phrase starts at ``right``: a conjunction, preposition, subject pronoun or "("."""
     core = _core(right)
-    return core in _PHRASE_STARTERS or core in _CLAUSE_SUBJECTS or right.startswith("(")
+    return core in _PHRASE_STARTERS or core in wordlists.CLAUSE_SUBJECTS or right.startswith("(")
 
 
 def _text_break_cost(left: str, right: str | None) -> float:
-    """How bad it is to end a line or cue after ``left`` (``right`` follows, None at the end)."""
+    """How bad it is to end a line or cue after ``left`` (``right`` follows, None at the end),
+    including what the linter charges for it (``_lint_cost``)."""
+    cost = _grammar_break_cost(left, right)
+    if right is not None and _punctuation_cost(left, right) is None:
+        cost += _lint_cost(left)
+    return cost
+
+
+def _grammar_break_cost(left: str, right: str | None) -> float:
+    """How well a break after ``left`` fits the grammar: punctuation, phrase, plain or bad."""
     if (
         right is not None
         and not any(ch.isalnum() for ch in right)
@@ -224,9 +237,16 @@ def _text_break_cost(left: str, right: str | None) -> float:
     bad = _bad_break_cost(left, right)
     if bad is not None:
         return bad
-    if _core(right) in _OBJECT_PRONOUNS:
+    if _core(right) in wordlists.OBJECT_PRONOUNS:
         return BAD_WEAK  # verb/preposition -> its object ("told | us")
     return PHRASE if _phrase_boundary(right) else PLAIN
+
+
+def sentence_end(left: str, right: str | None) -> bool:
+    """A sentence ends after ``left`` (``right`` follows it; None: nothing does), read the way the
+    engine reads punctuation: "lanes. Work" and "why? because" yes; "Mr. Smith", "U.S. officials"
+    and "lanes. work" no. The linter's sentence-break rule uses this too."""
+    return _text_break_cost(left, right) == SENTENCE
 
 
 def _text_break_costs(tokens: Sequence[str]) -> list[float]:
@@ -253,10 +273,84 @@ def _line_count(lengths: Sequence[int], width: int) -> int:
     return lines
 
 
+def lopsided(first: int, second: int, width: int) -> bool:
+    """Two lines of these lengths are too uneven to read as one caption: more than half a line
+    apart ("Last night / the Brookfield Town Council voted 7 to 2")."""
+    return abs(first - second) > width / 2
+
+
 def _shape_cost(first: int, second: int) -> float:
     """Balanced two-line shape, bottom-heavy when uneven (a pyramid reads faster)."""
     diff = first - second
     return IMBALANCE_PER_CHAR * abs(diff) + (TOP_HEAVY_PER_CHAR * diff if diff > 0 else 0.0)
+
+
+def _break_class(cost: float) -> int:
+    """The style guide's three kinds of line break: 0 after punctuation, 1 at an ordinary phrase
+    or word boundary, 2 at one of the "never" places (after an article, inside a name...)."""
+    return 0 if cost <= COMMA else 1 if cost < BAD_WEAK else 2
+
+
+def _two_line_scores(
+    lengths: Sequence[int], costs: Sequence[float], width: int
+) -> list[tuple[float, int]]:
+    """(cost, k) of every two-line layout whose lines fit, the second line starting at word k.
+
+    The lopsided rule, shared with the linter (``rebalanced``): a lopsided layout costs
+    ``LOPSIDED`` extra unless it is *excused*: its break is of a better kind (``_break_class``)
+    than the break of every balanced layout. Grammar beats shape, but only by a whole kind:
+    "If you ask me, / this is the best season the club has had." (punctuation, where every
+    balanced break is mid-phrase) or "Last night / the Brookfield Town Council voted 7 to 2"
+    (every balanced break splits the name). So the engine never chooses a lopsided layout that
+    is not excused while one that is not lopsided fits.
+    """
+    prefix = [0]
+    for length in lengths:
+        prefix.append(prefix[-1] + length + 1)
+    total = prefix[-1] - 1
+    splits = []
+    for k in range(1, len(lengths)):
+        top, bottom = prefix[k] - 1, total - prefix[k]
+        if (top <= width or k == 1) and (bottom <= width or k == len(lengths) - 1):
+            splits.append((k, top, bottom, lopsided(top, bottom, width)))
+    balanced = min((_break_class(costs[k - 1]) for k, _, _, bad in splits if not bad), default=3)
+    return [
+        (
+            costs[k - 1]
+            + _shape_cost(top, bottom)
+            + (LOPSIDED if bad and _break_class(costs[k - 1]) >= balanced else 0.0),
+            k,
+        )
+        for k, top, bottom, bad in splits
+    ]
+
+
+def rebalanced(lines: Sequence[str], profile: StyleProfile) -> tuple[str, str] | None:
+    """The layout the engine prefers to two lopsided ``lines``, or None when they are fine.
+
+    None for anything but two lines, for a shape that is not lopsided, for an excused one (see
+    ``_two_line_scores``) and when no balanced layout fits. The linter's line-balance rule is
+    this function, so the engine's own cues never trip it.
+    """
+    if len(lines) != 2:
+        return None
+    first, second = (" ".join(line.split()) for line in lines)
+    width = profile.max_chars_per_line
+    if not lopsided(len(first), len(second), width):
+        return None
+    tokens = f"{first} {second}".split()
+    lengths = [len(t) for t in tokens]
+    costs = _text_break_costs(tokens)
+    scores = {k: score for score, k in _two_line_scores(lengths, costs, width)}
+    here = len(first.split())
+    if here not in scores:
+        return None
+    score, k = min((score, k) for k, score in scores.items())
+    if score >= scores[here] or lopsided(
+        len(" ".join(tokens[:k])), len(" ".join(tokens[k:])), width
+    ):
+        return None
+    return " ".join(tokens[:k]), " ".join(tokens[k:])
 
 
 def _layout(
@@ -284,14 +378,10 @@ def _layout(
 
     count = max(2, _line_count(lengths, width))
     if count == 2:
-        best: tuple[float, int] | None = None
-        for k in range(1, n):
-            if fits(0, k) and fits(k, n):
-                score = costs[k - 1] + _shape_cost(span(0, k), span(k, n))
-                if best is None or score < best[0]:
-                    best = (score, k)
-        if best is not None:
-            return (0, best[1]), best[0]
+        scores = _two_line_scores(lengths, costs, width)
+        if scores:
+            score, k = min(scores, key=lambda item: item[0])
+            return (0, k), score
     # Three or more lines: DP over line starts; shape = distance from the average line length.
     target = total / count
     inf = math.inf
@@ -486,13 +576,31 @@ def _cue_cost(
         inner = tok.starts[k + 1] - tok.ends[k]
         if inner > INNER_PAUSE_FROM * 1000:
             cost += INNER_PAUSE_PER_S * (inner / 1000 - INNER_PAUSE_FROM)
-    best_inside = min((costs[k] for k in range(a, b)), default=PLAIN)
-    if best_inside <= COMMA:  # "...empty. We will": a cue straddling a better boundary than its own
-        weight = DANGLING_SENTENCE if best_inside == SENTENCE else DANGLING_CLAUSE
-        edges = [costs[a - 1]] if a > 0 else []
-        edges += [costs[b]] if b + 1 < len(tok.texts) else []
-        cost += weight * sum(1 for edge in edges if edge >= PHRASE)
-    return cost
+    return cost + _boundary_cost(costs, a, b)
+
+
+def _boundary_cost(costs: Sequence[float], a: int, b: int) -> float:
+    """The sentence rule: what a cue ``a..b`` costs for the sentence and clause ends inside it.
+
+    ``costs`` are the text break costs (``costs[k]``: after word ``k``). A sentence end inside
+    the cue costs ``SENTENCE_INSIDE`` (a cue may hold two short whole sentences when splitting
+    them is worse); if the cue also starts or ends mid-sentence, each such edge costs
+    ``STRADDLE``: "Kazakhstan. | It was a surprise to everyone," shows a sentence's start in
+    the middle of a caption that is already on screen, and the next sentence then begins its own
+    cue late. Without a sentence end inside, a clause end inside a cue that starts or ends at a
+    weaker boundary than a phrase costs ``DANGLING_CLAUSE`` per such edge.
+    """
+    n = len(costs) + 1
+    inside = costs[a:b]
+    edges = ([costs[a - 1]] if a > 0 else []) + ([costs[b]] if b + 1 < n else [])
+    sentence_ends = sum(1 for c in inside if c == SENTENCE)
+    if sentence_ends:
+        return SENTENCE_INSIDE * sentence_ends + STRADDLE * sum(
+            1 for edge in edges if edge != SENTENCE
+        )
+    if inside and min(inside) <= COMMA:  # "...empty, we will": a clause end better than its edges
+        return DANGLING_CLAUSE * sum(1 for edge in edges if edge >= PHRASE)
+    return 0.0
 
 
 def _choose_cues(

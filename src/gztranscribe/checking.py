@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from . import wordlists
 from .caption_files import ParsedCaptions
-from .captions import LONG_PAUSE, retime_cues
+from .captions import LONG_PAUSE, rebalanced, retime_cues, sentence_end
 from .profiles import StyleProfile
 from .types import Captions, Cue
 
@@ -45,19 +46,15 @@ __all__ = [
 TOLERANCE = 0.001  # 1 ms: files round times to milliseconds
 OVERLAP_TOLERANCE = 0.0005
 
-# Word lists for bad line/cue breaks. captions.py keeps its own (private, broader) lists to steer
-# the engine's costs; these are the narrow set a *checker* can flag without false alarms: a line
-# or cue ending on one of them (with no punctuation after it) leaves its phrase dangling.
-ARTICLES = frozenset({"a", "an", "the"})
-PREPOSITIONS = frozenset(
-    "of in on at to for with from by about into onto over under between through during without "
-    "within against among across toward towards upon via per than".split()
-)
-CONJUNCTIONS = frozenset("and but or nor because although though whereas unless if whether".split())
-FILLERS = frozenset("um umm uh uhh uhm er erm ehm hmm".split())
-STUTTER_WORDS = frozenset(  # doubled function words are stutters; "very very", "no no" are not
-    "a an the i and but or to of in on at we it is was he she they you my that's i'm".split()
-)
+# Word lists (one definition, shared with the caption engine): a line or cue ending on an article,
+# preposition or conjunction of ``wordlists.DANGLING_WORDS`` (with no punctuation after it)
+# leaves its phrase dangling. The engine's broader lists (``ALL_PREPOSITIONS``...) steer its
+# costs; a *checker* flags only these, which it can do without false alarms.
+ARTICLES = wordlists.ARTICLES
+PREPOSITIONS = wordlists.PREPOSITIONS
+CONJUNCTIONS = wordlists.CONJUNCTIONS
+FILLERS = wordlists.FILLERS
+STUTTER_WORDS = wordlists.STUTTER_WORDS  # doubled function words are stutters
 _PUNCT = ".,;:!?\u2026\u2014\u2013-\"')]}\u201d\u2019"
 _OPENERS = "\"'([{\u201c\u2018"
 
@@ -305,12 +302,16 @@ def _needless_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Find
 
 @_rule("line-balance", "warning", "two very uneven lines (shape should be balanced, bottom-heavy)")
 def _line_balance(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    # Lopsided means more than half a line apart (``captions.lopsided``); a lopsided shape is
+    # flagged only where the engine would have chosen a better layout (``captions.rebalanced``):
+    # not after punctuation when no balanced break is at punctuation, nor when nothing fits.
     for i, cue in enumerate(cues):
-        if len(cue.lines) == 2:
+        better = rebalanced(cue.lines, profile)
+        if better is not None:
             top, bottom = (len(line) for line in cue.lines)
-            if abs(top - bottom) > profile.max_chars_per_line / 2:
-                shape = "top-heavy" if top > bottom else "unbalanced"
-                yield i, f"lines of {top} and {bottom} characters are {shape}; balance them"
+            shape = "top-heavy" if top > bottom else "unbalanced"
+            advice = f"balance them (break after {better[0].split()[-1]!r})"
+            yield i, f"lines of {top} and {bottom} characters are {shape}; {advice}"
 
 
 @_rule("orphan", "warning", "a one-word cue close to a neighbour")
@@ -356,6 +357,31 @@ def _cue_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
             yield i - 1, f"cue ends on {what} {words[-1]!r}; move it to the next cue", severity
 
 
+@_rule(
+    "sentence-break", "warning", "a sentence starting inside a cue that starts or ends mid-sentence"
+)
+def _sentence_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
+    # The style guide's "cue breaks at sentence ends first", as the engine applies it
+    # (captions._boundary_cost): a cue may hold whole sentences, but a sentence that starts
+    # inside a cue already on screen must not also run on into the next cue, nor follow the
+    # tail of a sentence begun in the cue before.
+    texts = [cue.text.split() for cue in cues]
+    for i, words in enumerate(texts):
+        inner = [k + 1 for k in range(len(words) - 1) if sentence_end(words[k], words[k + 1])]
+        if not inner:
+            continue
+        before = texts[i - 1] if i > 0 else []
+        after = texts[i + 1] if i + 1 < len(texts) else []
+        if after and not sentence_end(words[-1], after[0]):
+            start = words[inner[-1]]
+            where = "inside this cue runs on into the next cue"
+            yield i, f"the sentence starting {start!r} {where}; start a cue with {start!r}"
+        elif before and not sentence_end(before[-1], words[0]):
+            start = words[inner[0]]
+            where = "this cue starts mid-sentence and a new sentence starts inside it at"
+            yield i, f"{where} {start!r}; start a cue with {start!r}"
+
+
 @_rule("filler", "warning", "um, uh, er in clean-verbatim captions", reflow_fixes=False)
 def _filler(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
     for i, cue in enumerate(cues):
@@ -364,7 +390,20 @@ def _filler(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
             yield i, f"filler word {fillers[0]!r}; clean verbatim captions leave it out"
 
 
-_HYPHEN_STUTTER = re.compile(r"^(\w{1,3})-\1", re.IGNORECASE)
+_HYPHEN_STUTTER = re.compile(r"^(\w{1,3})-(\1\w*)", re.IGNORECASE)
+
+
+def _hyphen_stutter(word: str) -> bool:
+    """A cut-off start said again ("c-council", "th-the") or a doubled function word ("I-I").
+
+    A whole word doubled with a hyphen is a word of its own ("so-so", "bye-bye", "ha-ha") or a
+    mis-heard one ("vis-vis" for vis-a-vis), not a stutter, unless it is a function word.
+    """
+    match = _HYPHEN_STUTTER.match(word.strip(_OPENERS))
+    if match is None:
+        return False
+    fragment, rest = match.group(1), _core(match.group(2))
+    return len(rest) > len(fragment) or fragment.lower() in STUTTER_WORDS
 
 
 @_rule("stutter", "warning", "a stuttered or doubled word", reflow_fixes=False)
@@ -381,7 +420,7 @@ def _stutter(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
                 break
         else:
             for word in words:
-                if _HYPHEN_STUTTER.match(word.strip(_OPENERS)):
+                if _hyphen_stutter(word):
                     yield i, f"stutter {word!r}; clean verbatim captions drop stutters"
                     break
 

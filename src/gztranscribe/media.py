@@ -55,7 +55,7 @@ def check_input_file(path: Path) -> None:
         raise InputError(f"{path}: no such file; check the path and try again")
     if path.is_dir():
         raise InputError(
-            f"{path}: is a folder; give the path of a video or audio file"
+            f"{path}: is a folder; to process every file in it run `gztranscribe batch {path}`"
         )
     if not os.access(path, os.R_OK):
         raise InputError(f"{path}: cannot be read (permission denied)")

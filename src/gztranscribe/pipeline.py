@@ -7,8 +7,12 @@ batch loads it once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from .document import build_document
 from .formats import DEFAULT_FORMATS, jsonfile, render
@@ -29,10 +33,67 @@ class OutputOptions:
     output_dir: Path | None = None  # None: beside the input
     profile: StyleProfile = PROFILES["broadcast"]
     paragraph_style: ParagraphStyle = field(default_factory=ParagraphStyle)
+    lead_in: str | None = None
 
     def paths_for(self, source: Path) -> dict[str, Path]:
         folder = self.output_dir if self.output_dir is not None else source.parent
         return {fmt: folder / f"{source.stem}.{fmt}" for fmt in self.formats}
+
+
+@dataclass(frozen=True, slots=True)
+class TextOptions:
+    """Clean verbatim and the show's glossary, applied to the words before anything is written."""
+
+    cleanup: bool = True
+    glossary_path: Path | None = None
+
+    def decoding_hint(self) -> dict[str, Any]:
+        """Extra DecodeOptions fields that bias decoding toward the glossary's spellings."""
+        if self.glossary_path is None:
+            return {}
+        from .glossary import decoding_hint
+
+        return decoding_hint(_load_glossary(self.glossary_path))
+
+
+@lru_cache(maxsize=8)
+def _load_glossary(path: Path) -> Any:
+    from .glossary import load_glossary
+
+    return load_glossary(path)
+
+
+def finish_transcript(transcript: Transcript, text: TextOptions) -> tuple[Transcript, list[str]]:
+    """Apply glossary corrections, then clean-verbatim rules; return notes on what changed.
+
+    The JSON then holds the published words, so captions, paragraphs and any later render agree.
+    """
+    notes: list[str] = []
+    glossary = _load_glossary(text.glossary_path) if text.glossary_path else None
+    if glossary is not None:
+        from .glossary import correct_words
+
+        segments = []
+        for segment in transcript.segments:
+            words, corrections = correct_words(list(segment.words), glossary)
+            notes.extend(f"glossary: {c}" for c in corrections)
+            if words:
+                segments.append(
+                    replace(
+                        segment,
+                        start=words[0].start,
+                        end=max(w.end for w in words),
+                        text=" ".join(w.text for w in words),
+                        words=tuple(words),
+                    )
+                )
+        transcript = replace(transcript, segments=tuple(segments))
+    if text.cleanup:
+        from .cleanup import clean_transcript
+
+        transcript = clean_transcript(transcript)
+    options = {**transcript.options, "cleanup": text.cleanup, "glossary": bool(glossary)}
+    return replace(transcript, options=options), notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +102,7 @@ class FileResult:
     outputs: tuple[Path, ...]
     transcript: Transcript
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def transcribe_file(
@@ -49,23 +111,31 @@ def transcribe_file(
     *,
     decode: DecodeOptions = DecodeOptions(),
     outputs: OutputOptions = OutputOptions(),
+    text: TextOptions = TextOptions(),
     on_progress: ProgressCallback | None = None,
     on_stage: StageCallback | None = None,
+    audio: np.ndarray | None = None,
 ) -> FileResult:
     """Transcribe one media file and write its outputs; raises GzError subclasses on bad input."""
     stage = on_stage or (lambda _name: None)
     info = preflight(path, outputs)
-    stage("extracting audio")
-    audio = extract_audio(path)
+    if audio is None:  # a batch may have extracted it already, while the previous file decoded
+        stage("extracting audio")
+        audio = extract_audio(path)
     warnings = _short_audio_warning(info, len(audio) / SAMPLE_RATE)
     for warning in warnings:
         stage(f"warning: {warning}")
     stage("transcribing")
-    transcript = transcriber.transcribe(audio, decode, on_progress, source=path.name)
+    raw = transcriber.transcribe(audio, decode, on_progress, source=path.name)
     del audio  # a long file's samples are the biggest thing we hold; free them before rendering
+    transcript, notes = finish_transcript(raw, text)
     written = write_outputs(transcript, outputs.paths_for(path), outputs)
     return FileResult(
-        source=path, outputs=tuple(written), transcript=transcript, warnings=tuple(warnings)
+        source=path,
+        outputs=tuple(written),
+        transcript=transcript,
+        warnings=tuple(warnings),
+        notes=tuple(notes),
     )
 
 
@@ -89,7 +159,9 @@ def _short_audio_warning(info: MediaInfo, decoded: float) -> list[str]:
 def write_outputs(
     transcript: Transcript, targets: dict[str, Path], outputs: OutputOptions
 ) -> list[Path]:
-    document = build_document(transcript, outputs.profile, outputs.paragraph_style)
+    document = build_document(
+        transcript, outputs.profile, outputs.paragraph_style, lead_in=outputs.lead_in
+    )
     return write_files({path: render(document, fmt) for fmt, path in targets.items()})
 
 

@@ -20,9 +20,9 @@ WRITERS: dict[str, Writer] = {
     "vtt": lambda doc: vtt.render_captions(doc.captions),
     "srt": lambda doc: srt.render_captions(doc.captions),
     "txt": lambda doc: txt.render_paragraphs(doc.paragraphs, doc.lead_in),
+    "json": lambda doc: jsonfile.render_transcript(doc.transcript),
     "md": lambda doc: markdown.render_paragraphs(doc.paragraphs, doc.lead_in),
     "html": lambda doc: html.render_paragraphs(doc.paragraphs, doc.lead_in),
-    "json": lambda doc: jsonfile.render_transcript(doc.transcript),
 }
 
 DEFAULT_FORMATS: tuple[str, ...] = ("vtt", "txt", "json")
