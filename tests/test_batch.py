@@ -215,3 +215,15 @@ def test_the_library_call_yields_results_as_files_finish(tmp_path: Path, transcr
     assert [(r.source.name, r.status) for r in results] == [("a.wav", "done"), ("z.mp4", "failed")]
     reference = (MEDIA / "speech.txt").read_text()
     assert jiwer.wer(reference.lower(), (folder / "a.txt").read_text().lower()) < 0.3
+
+
+def test_jobs_run_files_at_once_with_the_same_results(tmp_path: Path) -> None:
+    files = {"a.wav": MEDIA / "speech.wav", "b.flac": MEDIA / "speech.flac", "c.mp3": MEDIA / "speech.mp3"}
+    one = uploads(tmp_path / "one", files)
+    two = uploads(tmp_path / "two", files)
+    assert run_module(["batch", one, "-q"]).returncode == 0
+    assert run_module(["batch", two, "-q", "--jobs", "2"]).returncode == 0
+    assert report(two)["done"] == 3
+    for name in ("a", "b", "c"):
+        for ext in ("vtt", "txt"):
+            assert (one / f"{name}.{ext}").read_bytes() == (two / f"{name}.{ext}").read_bytes()

@@ -17,8 +17,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +217,7 @@ def process_folder(
     pattern: str | None = None,
     force: bool = False,
     transcriber: Transcriber | None = None,
+    jobs: int = 1,
     on_event: Event | None = None,
 ) -> Iterator[ItemResult]:
     """Yield one result per media file in ``folder``; never raises for a single bad file.
@@ -251,28 +252,72 @@ def process_folder(
 
     if not pending:
         return
-    model = transcriber or Transcriber.load(settings.model)
+    workers = max(1, jobs)
+    model = transcriber or Transcriber.load(replace(settings.model, workers=workers))
+    runs = _run_parallel if workers > 1 else _run_in_order
+    for item, content, result in runs(pending, model, settings, emit, durations, workers):
+        if result.status == "done":
+            manifest.record(content, fingerprint, item.source, list(result.outputs))
+        yield _emit(emit, result)
+
+
+Runs = Iterator[tuple[BatchItem, str, ItemResult]]
+
+
+def _run_in_order(
+    pending: list[tuple[BatchItem, str]], model: Transcriber, settings: Settings, emit: Event,
+    durations: dict[Path, float], _workers: int,
+) -> Runs:  # fmt: skip
+    """One file at a time, decoding the next file's audio while this one transcribes."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gz-extract") as prefetch:
         upcoming: Future[np.ndarray] | None = prefetch.submit(_load_audio, pending[0][0].source)
         for index, (item, content) in enumerate(pending):
-            started = time.perf_counter()
             current, upcoming = upcoming, None
-            if index + 1 < len(pending):  # decode the next file's audio while this one transcribes
+            if index + 1 < len(pending):
                 upcoming = prefetch.submit(_load_audio, pending[index + 1][0].source)
             emit("start", {"source": item.source, "audio_seconds": durations[item.source]})
             try:
-                audio = current.result() if current is not None else None
-                result = _transcribe_item(item, model, settings, audio, emit)
-                manifest.record(content, fingerprint, item.source, list(result.outputs))
-            except GzError as exc:
-                result = _failed(item, exc, started)
-            except KeyboardInterrupt:
+                yield item, content, _run_one(item, model, settings, emit, current)
+            except BaseException:
                 if upcoming is not None:
                     upcoming.cancel()
                 raise
-            except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
-                result = _failed(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
-            yield _emit(emit, result)
+
+
+def _run_parallel(
+    pending: list[tuple[BatchItem, str]], model: Transcriber, settings: Settings, emit: Event,
+    durations: dict[Path, float], workers: int,
+) -> Runs:  # fmt: skip
+    """``--jobs N``: N files at once on one loaded model (CTranslate2 runs them concurrently)."""
+    def task(item: BatchItem) -> ItemResult:
+        emit("start", {"source": item.source, "audio_seconds": durations[item.source]})
+        return _run_one(item, model, settings, emit, None)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gz-job") as pool:
+        futures = {pool.submit(task, item): (item, content) for item, content in pending}
+        try:
+            for future in as_completed(futures):
+                item, content = futures[future]
+                yield item, content, future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _run_one(
+    item: BatchItem, model: Transcriber, settings: Settings, emit: Event,
+    audio: Future[np.ndarray] | None,
+) -> ItemResult:  # fmt: skip
+    """Never raises for a bad file: the failure becomes the item's result."""
+    started = time.perf_counter()
+    try:
+        samples = audio.result() if audio is not None else _load_audio(item.source)
+        return _transcribe_item(item, model, settings, samples, emit)
+    except GzError as exc:
+        return _failed(item, exc, started)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        return _failed(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
 
 
 def _load_audio(path: Path) -> np.ndarray:
@@ -314,8 +359,6 @@ def _transcribe_item(
 
 
 def _single_file_outputs(item: BatchItem, settings: Settings) -> Any:
-    from dataclasses import replace
-
     folder = next(iter(item.outputs.values())).parent
     return replace(settings.outputs, output_dir=folder)
 
@@ -374,6 +417,7 @@ def run_batch(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    jobs: int = 1,
     on_event: Event | None = None,
 ) -> BatchSummary:
     """Process a whole folder and write ``batch-report.json``; the CLI's ``batch`` command."""
@@ -388,7 +432,13 @@ def run_batch(
 
     try:
         for result in process_folder(
-            folder, settings, recursive=recursive, pattern=pattern, force=force, on_event=listen
+            folder,
+            settings,
+            recursive=recursive,
+            pattern=pattern,
+            force=force,
+            jobs=jobs,
+            on_event=listen,
         ):
             summary.results.append(result)
     finally:

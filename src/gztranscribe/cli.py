@@ -306,6 +306,9 @@ def batch(
         Optional[str], typer.Option("--glob", help='Only files matching this pattern, e.g. "*.mp4".')
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo files already done.")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Files transcribed at once (default 1).")
+    ] = 1,
     output_dir: OutDirOpt = None,
     formats: FormatOpt = None,
     model: ModelOpt = None,
@@ -340,7 +343,13 @@ def batch(
         )  # fmt: skip
         with batch_progress(quiet) as on_event:
             summary = run_batch(
-                folder, settings, recursive=recursive, pattern=glob, force=force, on_event=on_event
+                folder,
+                settings,
+                recursive=recursive,
+                pattern=glob,
+                force=force,
+                jobs=jobs,
+                on_event=on_event,
             )
         print_summary(summary, quiet=quiet)
         report = (settings.outputs.output_dir or folder) / REPORT_NAME

@@ -109,6 +109,7 @@ def load_model(
     device: str = "auto",
     compute_type: str | None = None,
     threads: int = 0,
+    workers: int = 1,
 ) -> WhisperModel:
     """Load once; callers keep the model for every file they process."""
     from faster_whisper import WhisperModel
@@ -121,6 +122,7 @@ def load_model(
             device=resolved,
             compute_type=ctype,
             cpu_threads=threads,
+            num_workers=workers,  # >1 lets that many threads decode different files at once
             local_files_only=True,
         )
     except (RuntimeError, ValueError, OSError) as exc:

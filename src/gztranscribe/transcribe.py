@@ -56,6 +56,7 @@ class ModelOptions:
     device: str = "auto"
     compute_type: str | None = None
     threads: int = 0
+    workers: int = 1  # files decoded at once by one loaded model (batch --jobs)
 
 
 @dataclass
@@ -70,11 +71,18 @@ class Transcriber:
     @classmethod
     def load(cls, options: ModelOptions = ModelOptions()) -> Transcriber:
         source = resolve_model(options.model)
-        threads = options.threads or min(os.cpu_count() or 1, 8)
+        workers = max(1, options.workers)
+        threads = options.threads or max(1, min(os.cpu_count() or 1, 8) // workers)
         model = load_model(
-            source, device=options.device, compute_type=options.compute_type, threads=threads
+            source,
+            device=options.device,
+            compute_type=options.compute_type,
+            threads=threads,
+            workers=workers,
         )
-        return cls(source=source, model=model, options=options)
+        transcriber = cls(source=source, model=model, options=options)
+        transcriber._batched  # create the pipeline now: threads of a batch share it
+        return transcriber
 
     def transcribe(
         self,
