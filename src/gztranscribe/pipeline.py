@@ -71,23 +71,13 @@ def finish_transcript(transcript: Transcript, text: TextOptions) -> tuple[Transc
     notes: list[str] = []
     glossary = _load_glossary(text.glossary_path) if text.glossary_path else None
     if glossary is not None:
-        from .glossary import correct_words
+        from .glossary import correct_transcript
 
-        segments = []
-        for segment in transcript.segments:
-            words, corrections = correct_words(list(segment.words), glossary)
-            notes.extend(f"glossary: {c}" for c in corrections)
-            if words:
-                segments.append(
-                    replace(
-                        segment,
-                        start=words[0].start,
-                        end=max(w.end for w in words),
-                        text=" ".join(w.text for w in words),
-                        words=tuple(words),
-                    )
-                )
-        transcript = replace(transcript, segments=tuple(segments))
+        transcript, corrections = correct_transcript(transcript, glossary)
+        notes.extend(
+            f'glossary: "{c.original}" -> "{c.corrected}" at {c.start:.1f} s ({c.reason})'
+            for c in corrections
+        )
     if text.cleanup:
         from .cleanup import clean_transcript
 

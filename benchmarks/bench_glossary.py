@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Which way should a glossary reach the decoder, and does post-correction help? Measured.
+
+For each audio set it decodes with the library's own pipeline (``Transcriber.transcribe``) three
+ways, then scores each result with and without ``correct_transcript``:
+
+  none      no glossary
+  hotwords  DecodeOptions(hotwords=hint_text(glossary))        "Ian Bremmer, Kazakhstan, ... Moscow."
+  prompt    DecodeOptions(initial_prompt=hint_text(glossary))
+
+``--sequential`` adds faster-whisper's own sequential decoder (beam 5, word timestamps) with no
+glossary, hotwords and initial_prompt (the issue reported a prompt raising WER there).
+``--formats`` adds hotwords written other ways (no full stop, spaces, sentences, a label) and a
+control that is no glossary at all ("Hello."): how much of a change is the prompt, not the names?
+
+Sets (each with its own glossary from tests/data/glossary/):
+  episode   ../shared/eval/episodes/quicktake-slt (5 min, Ian Bremmer on Kazakhstan): quicktake.txt
+  sample    samples/commentary.mp4 (1 min, local news): commentary.txt
+  real-en   ../shared/eval/real-en/ (16 real recordings) with an UNRELATED glossary (unrelated.txt):
+            does a glossary hurt audio it does not fit?
+  real-mix  ../shared/eval/episodes/real-mix (3 min of those recordings joined), unrelated.txt
+
+Printed per row: normalized WER (Whisper's English normalizer, jiwer; corpus WER for real-en),
+glossary names spelled right / names in the reference (exact spelling and case), names written
+that the reference does not have (over-corrections or hallucinations), and corrections made.
+
+Usage: python benchmarks/bench_glossary.py [--sets episode,sample,real-en,real-mix]
+       [--sequential] [--formats] [--cache DIR]
+       (--cache keeps decoded words in DIR and reuses them: re-score without decoding)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jiwer
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from gztranscribe.glossary import Glossary, correct_transcript, hint_text, load_glossary
+from gztranscribe.media import SAMPLE_RATE, extract_audio
+from gztranscribe.transcribe import DecodeOptions, Transcriber
+from gztranscribe.types import Segment, Transcript, Word
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+GLOSSARIES = REPO / "tests" / "data" / "glossary"
+AUDIO_SUFFIXES = {".wav", ".flac", ".mp3"}
+normalize = EnglishTextNormalizer()
+
+
+@dataclass(frozen=True)
+class Item:
+    media: Path
+    reference: str
+
+
+def clean_reference(text: str, stem: str) -> str:
+    text = re.sub(r"<[^>]*>|\[[^\]]*\]", " ", text)
+    if stem.startswith("sonnet"):
+        text = re.sub(r"^\s*\d+\s*\n", "", text)  # the sonnet's number is not read
+    return text
+
+
+def sets() -> dict[str, tuple[list[Item], Path]]:
+    episode = EVAL / "episodes" / "quicktake-slt"
+    mix = EVAL / "episodes" / "real-mix"
+    real = [
+        Item(a, clean_reference(a.with_suffix(".txt").read_text(), a.stem))
+        for a in sorted((EVAL / "real-en").iterdir())
+        if a.suffix in AUDIO_SUFFIXES and a.with_suffix(".txt").exists()
+    ]
+    return {
+        "episode": (
+            [Item(episode / "quicktake-slt.mp4", (episode / "reference.txt").read_text())],
+            GLOSSARIES / "quicktake.txt",
+        ),
+        "sample": (
+            [Item(REPO / "samples" / "commentary.mp4", (REPO / "samples" / "commentary.txt").read_text())],
+            GLOSSARIES / "commentary.txt",
+        ),
+        "real-en": (real, GLOSSARIES / "unrelated.txt"),
+        "real-mix": (
+            [Item(mix / "real-mix.mp4", (mix / "reference.txt").read_text())],
+            GLOSSARIES / "unrelated.txt",
+        ),
+    }
+
+
+def name_counts(glossary: Glossary, text: str) -> dict[str, int]:
+    """Exact (case-sensitive) occurrences of each term as a whole word ("Putin-Biden" has both)."""
+    return {
+        t.text: len(re.findall(rf"(?<!\w){re.escape(t.text)}(?!\w)", text)) for t in glossary.terms
+    }
+
+
+# hotwords written other ways (--formats); each takes the glossary's terms
+FORMATS = {
+    "hot-no-stop": lambda terms: ", ".join(terms),
+    "hot-spaces": lambda terms: " ".join(terms),
+    "hot-sentences": lambda terms: ". ".join(terms) + ".",
+    "hot-label": lambda terms: "Glossary: " + ", ".join(terms) + ".",
+    "hot-hello": lambda terms: "Hello.",  # a control: a prompt that is no glossary at all
+}
+
+
+def decode(transcriber: Transcriber, audio, mode: str, glossary: Glossary) -> Transcript:
+    hint = hint_text(glossary)
+    if mode.startswith("seq-"):
+        return sequential(transcriber, audio, mode.removeprefix("seq-"), hint)
+    if mode in FORMATS:
+        return transcriber.transcribe(
+            audio, DecodeOptions(hotwords=FORMATS[mode]([t.text for t in glossary.terms]))
+        )
+    options = {
+        "none": DecodeOptions(),
+        "hotwords": DecodeOptions(hotwords=hint or None),
+        "prompt": DecodeOptions(initial_prompt=hint or None),
+    }[mode]
+    return transcriber.transcribe(audio, options)
+
+
+def sequential(transcriber: Transcriber, audio, how: str, hint: str) -> Transcript:
+    """faster-whisper's own sequential decoder, beam 5, word timestamps (README's 'raw-seq')."""
+    kwargs = {"hotwords": hint} if how == "hotwords" else {"initial_prompt": hint} if how == "prompt" else {}
+    fw_segments, _ = transcriber.model.transcribe(
+        audio, beam_size=5, word_timestamps=True, language="en", **kwargs
+    )
+    segments = []
+    for s in fw_segments:
+        words = tuple(Word(w.start, w.end, w.word.strip(), w.probability) for w in s.words or ())
+        if words:
+            segments.append(Segment(words[0].start, words[-1].end, s.text.strip(), words))
+    return Transcript(tuple(segments), duration=len(audio) / SAMPLE_RATE)
+
+
+def to_json(t: Transcript) -> list:
+    return [[s.text, [[w.start, w.end, w.text, w.probability] for w in s.words]] for s in t.segments]
+
+
+def from_json(data: list) -> Transcript:
+    segments = []
+    for text, words in data:
+        ws = tuple(Word(*w) for w in words)
+        segments.append(Segment(ws[0].start, ws[-1].end, text, ws))
+    return Transcript(tuple(segments))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--sets", default="episode,sample,real-en,real-mix")
+    parser.add_argument("--sequential", action="store_true")
+    parser.add_argument("--formats", action="store_true")
+    parser.add_argument("--cache", type=Path)
+    a = parser.parse_args()
+    modes = ["none", "hotwords", "prompt"]
+    if a.sequential:
+        modes += ["seq-none", "seq-hotwords", "seq-prompt"]
+    if a.formats:
+        modes += list(FORMATS)
+    transcriber = Transcriber.load()
+    all_sets = sets()
+    print(f"{'set':<9}{'decode':<14}{'correct':<9}{'WER':>8}{'names right':>13}{'extra':>7}"
+          f"{'fixes':>7}{'decode s':>10}")
+    for set_name in a.sets.split(","):
+        items, glossary_path = all_sets[set_name]
+        glossary = load_glossary(glossary_path)
+        audio_cache = {}
+        for mode in modes:
+            transcripts, seconds = [], 0.0
+            for item in items:
+                cached = a.cache / f"{set_name}-{item.media.stem}-{mode}.json" if a.cache else None
+                if cached and cached.exists():
+                    transcripts.append(from_json(json.loads(cached.read_text())))
+                    continue
+                if item.media not in audio_cache:
+                    audio_cache[item.media] = extract_audio(item.media)
+                started = time.perf_counter()
+                t = decode(transcriber, audio_cache[item.media], mode, glossary)
+                seconds += time.perf_counter() - started
+                transcripts.append(t)
+                if cached:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(json.dumps(to_json(t)))
+            for correct in (False, True):
+                hyps, fixes = [], 0
+                for t in transcripts:
+                    if correct:
+                        t, made = correct_transcript(t, glossary)
+                        fixes += len(made)
+                        # words (txt, vtt) and segment text (json) must agree after correction
+                        assert name_counts(glossary, t.text) == name_counts(
+                            glossary, " ".join(w.text for w in t.words)
+                        ), t.text
+                    hyps.append(" ".join(w.text for w in t.words))
+                refs = [normalize(i.reference) for i in items]
+                wer = jiwer.wer(refs, [normalize(h) for h in hyps])
+                right = extra = total = 0
+                for item, hyp in zip(items, hyps):
+                    want = name_counts(glossary, item.reference)
+                    got = name_counts(glossary, hyp)
+                    total += sum(want.values())
+                    right += sum(min(want[k], got[k]) for k in want)
+                    extra += sum(max(0, got[k] - want[k]) for k in want)
+                print(f"{set_name:<9}{mode:<14}{'yes' if correct else 'no':<9}{wer:>8.4f}"
+                      f"{f'{right}/{total}':>13}{extra:>7}{fixes if correct else '':>7}"
+                      f"{(f'{seconds:.1f}' if seconds and not correct else ''):>10}", flush=True)
+    print("WER: normalized (corpus WER over the files of a set); names right: glossary terms spelled "
+          "exactly as in the reference; extra: glossary terms written more often than the reference "
+          "has them")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
