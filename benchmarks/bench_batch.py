@@ -4,6 +4,7 @@
 The folder is ../shared/eval/real-en/ (16 real recordings) plus the 5-minute episode, linked into a
 temporary folder. Each mode runs in a fresh child process with the model loaded once:
   ours        `gztranscribe batch DIR -o OUT -q` (all outputs written, skip-done manifest, ...)
+  ours -j2    the same with --jobs 2 (two files at once, one thread each)
   raw-seq     faster-whisper, beam 5, sequential, word timestamps, looping over the files
   raw-batch   faster-whisper BatchedInferencePipeline defaults, word timestamps, same loop
 It prints throughput (audio seconds per wall second), peak RSS, and, for ours, the RSS after each
@@ -48,15 +49,15 @@ import json, resource, sys
 from pathlib import Path
 from gztranscribe.batch import run_batch
 from gztranscribe.settings import Overrides, resolve_settings
-folder, out, threads = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-settings = resolve_settings(folder, Overrides(output_dir=out, threads=threads))
+folder, out, threads, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+settings = resolve_settings(folder, Overrides(output_dir=out, threads=threads // jobs))
 rss = []
 def on_event(name, data):
     if name == "result":
         for line in open("/proc/self/status"):
             if line.startswith("VmRSS:"):
                 rss.append(int(line.split()[1]) // 1024)
-summary = run_batch(folder, settings, on_event=on_event)
+summary = run_batch(folder, settings, jobs=jobs, on_event=on_event)
 assert summary.count("failed") == 0, summary.to_dict()
 print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "rss_mib": rss,
                   "audio": summary.audio_seconds}))
@@ -98,10 +99,11 @@ def main() -> None:
         print(f"{len(sources)} files, {total:.0f} s of audio, threads={a.threads}, cpus={os.cpu_count()}")
         print(f"{'mode':<11}{'wall s':>8}{'audio s / wall s':>18}{'peak MiB':>10}{'vs raw-seq':>12}")
         rows = {}
-        for mode in ("raw-seq", "raw-batch", "ours"):
-            if mode == "ours":
-                out = Path(tmp) / "out"
-                wall, data = run([sys.executable, "-c", OURS, str(folder), str(out), str(a.threads)])
+        for mode in ("raw-seq", "raw-batch", "ours", "ours -j2"):
+            if mode.startswith("ours"):
+                out = Path(tmp) / mode.replace(" ", "")
+                jobs = "2" if mode.endswith("-j2") else "1"
+                wall, data = run([sys.executable, "-c", OURS, str(folder), str(out), str(a.threads), jobs])
             else:
                 wall, data = run([sys.executable, "-c", RAW, str(folder), mode, str(a.threads)])
             rows[mode] = (wall, data)
@@ -109,7 +111,8 @@ def main() -> None:
             speed = total / wall
             ratio = speed / (total / rows["raw-seq"][0])
             print(f"{mode:<11}{wall:>8.1f}{speed:>18.1f}{data['peak_kib'] / 1024:>10.0f}{ratio:>11.2f}x")
-        print("ours, RSS (MiB) after each file:", rows["ours"][1]["rss_mib"])
+        for mode in ("ours", "ours -j2"):
+            print(f"{mode}, RSS (MiB) after each file:", rows[mode][1]["rss_mib"])
 
 
 if __name__ == "__main__":
