@@ -30,6 +30,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__
+from .batch import default_jobs
 from .errors import ExitCode, GzError, InputError
 from .transcribe import Transcriber
 
@@ -307,8 +308,11 @@ def batch(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo files already done.")] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Files transcribed at once (default 1).")
-    ] = 1,
+        Optional[int],
+        typer.Option(
+            "--jobs", "-j", min=1, help="Files transcribed at once (default: 2 on 2+ cores, else 1)."
+        ),
+    ] = None,
     output_dir: OutDirOpt = None,
     formats: FormatOpt = None,
     model: ModelOpt = None,
@@ -348,7 +352,7 @@ def batch(
                 recursive=recursive,
                 pattern=glob,
                 force=force,
-                jobs=jobs,
+                jobs=jobs or default_jobs(),
                 on_event=on_event,
             )
         print_summary(summary, quiet=quiet)
