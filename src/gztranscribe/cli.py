@@ -54,9 +54,9 @@ class DefaultCommandGroup(TyperGroup):
 
     def _first_positional(self, ctx: click.Context, args: list[str]) -> str | None:
         """The file or folder argument, skipping the values of options such as ``-o DIR``."""
-        command = self.commands[DEFAULT_COMMAND]
         takes_value = {
             name
+            for command in (self.commands[DEFAULT_COMMAND], self.commands["batch"])
             for param in command.get_params(ctx)
             if isinstance(param, click.Option) and not param.is_flag
             for name in param.opts
@@ -313,6 +313,22 @@ def batch(
             "--jobs", "-j", min=1, help="Files transcribed at once (default: 2 on 2+ cores, else 1)."
         ),
     ] = None,
+    cluster: Annotated[
+        Optional[str],
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help='Run on a running Dask cluster (tcp://scheduler:8786); needs pip install "gztranscribe[cluster]".',
+        ),
+    ] = None,
+    workers: Annotated[
+        Optional[int],
+        typer.Option(
+            "--workers",
+            min=1,
+            help='Run on a local Dask cluster of N worker processes; needs pip install "gztranscribe[cluster]".',
+        ),
+    ] = None,
     output_dir: OutDirOpt = None,
     formats: FormatOpt = None,
     model: ModelOpt = None,
@@ -346,15 +362,30 @@ def batch(
             ),
         )  # fmt: skip
         with batch_progress(quiet) as on_event:
-            summary = run_batch(
-                folder,
-                settings,
-                recursive=recursive,
-                pattern=glob,
-                force=force,
-                jobs=jobs or default_jobs(),
-                on_event=on_event,
-            )
+            if cluster is not None or workers is not None:
+                from .cluster import run_batch_on_cluster
+
+                summary = run_batch_on_cluster(
+                    folder,
+                    settings,
+                    recursive=recursive,
+                    pattern=glob,
+                    force=force,
+                    jobs=jobs or 1,
+                    on_event=on_event,
+                    cluster=cluster,
+                    workers=workers,
+                )
+            else:
+                summary = run_batch(
+                    folder,
+                    settings,
+                    recursive=recursive,
+                    pattern=glob,
+                    force=force,
+                    jobs=jobs or default_jobs(),
+                    on_event=on_event,
+                )
         print_summary(summary, quiet=quiet)
         report = (settings.outputs.output_dir or folder) / REPORT_NAME
         if not quiet:
@@ -476,6 +507,12 @@ def render(
 from .cli_captions import register as _register_caption_commands  # noqa: E402
 
 _register_caption_commands(app)
+
+from .cli_align import register as _register_align  # noqa: E402
+from .cli_review import register as _register_review  # noqa: E402
+
+_register_align(app)
+_register_review(app)
 
 
 def run() -> None:

@@ -1,0 +1,177 @@
+"""``gztranscribe align``: captions with an edited transcript's exact words, timed to the audio.
+
+A thin face on ``align.align_file``. ``cli.py`` calls ``register(app)`` at its end; everything
+from ``cli`` is imported inside ``register`` so importing this module first cannot trip a
+circular import. Annotations are evaluated when the command is defined (no ``from __future__
+import annotations``): typer reads them, and the option types are local names in ``register``.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``align`` to ``app`` (called once, at the end of ``cli.py``)."""
+    from .cli import (
+        ComputeOpt,
+        ConfigOpt,
+        DeviceOpt,
+        LanguageOpt,
+        MaxCharsOpt,
+        MaxCpsOpt,
+        ModelOpt,
+        OutDirOpt,
+        ProfileOpt,
+        QuietOpt,
+        ThreadsOpt,
+        err,
+        handle_errors,
+        progress_bar,
+    )
+
+    @app.command("align", context_settings=HELP)
+    def align(
+        media: Annotated[
+            Path, typer.Argument(help="The episode's video or audio file.", metavar="MEDIA")
+        ],
+        text: Annotated[
+            Path,
+            typer.Argument(
+                help="The edited transcript: plain text (.txt, paragraphs) or captions "
+                "(.vtt/.srt, whose text is kept and whose timings are redone).",
+                metavar="TEXT",
+            ),
+        ],
+        transcript: Annotated[
+            Path | None,
+            typer.Option(
+                "--transcript",
+                "-t",
+                help="Reuse this EPISODE.json (written by gztranscribe) instead of transcribing. "
+                "By default an EPISODE.json from an earlier run on the same file is reused.",
+            ),
+        ] = None,
+        retranscribe: Annotated[
+            bool,
+            typer.Option(
+                "--retranscribe", help="Transcribe again even when an EPISODE.json is found."
+            ),
+        ] = False,
+        formats: Annotated[
+            str | None,
+            typer.Option(
+                "--format",
+                "-f",
+                help="Outputs, comma-separated: vtt, srt, json, txt, md, html (default vtt).",
+            ),
+        ] = None,
+        output_dir: OutDirOpt = None,
+        profile: ProfileOpt = None,
+        max_line_chars: MaxCharsOpt = None,
+        max_cps: MaxCpsOpt = None,
+        min_match: Annotated[
+            float,
+            typer.Option(
+                "--min-match",
+                min=0.0,
+                max=1.0,
+                help="Refuse the text when fewer of its words than this share are heard in the "
+                "audio (default 0.5): it is then probably another episode's transcript.",
+            ),
+        ] = 0.5,
+        notes: Annotated[
+            bool,
+            typer.Option(
+                "--notes/--no-notes",
+                help="List the spans where text and audio differ in a NOTE block of the .vtt "
+                "(default on; viewers never see NOTEs).",
+            ),
+        ] = True,
+        model: ModelOpt = None,
+        device: DeviceOpt = None,
+        compute_type: ComputeOpt = None,
+        threads: ThreadsOpt = None,
+        language: LanguageOpt = None,
+        config: ConfigOpt = None,
+        quiet: QuietOpt = False,
+    ) -> None:
+        """Time an edited transcript to the audio: captions with exactly the text's words.
+
+        Every word of TEXT appears in the captions, in order and as written, timed from the
+        audio by the Whisper model. Words the audio does not have are placed between their
+        neighbours; spans where text and audio differ are listed on stderr with their times
+        (and in a NOTE block of the .vtt). A text that is not this episode's transcript is
+        refused (exit status 10). Writes MEDIA's name with .vtt (or --format) beside MEDIA.
+        """
+        from .align import AlignOptions, align_file
+        from .settings import Overrides, resolve_settings
+        from .transcribe import Transcriber
+
+        with handle_errors():
+            settings = resolve_settings(
+                media,
+                Overrides(
+                    config=config, model=model, device=device, compute_type=compute_type,
+                    threads=threads, language=language, formats=formats or "vtt",
+                    output_dir=output_dir, profile=profile,
+                    captions={"max_chars_per_line": max_line_chars, "max_cps": max_cps},
+                ),
+            )  # fmt: skip
+            with progress_bar(quiet) as progress:
+                task = progress.add_task("reading", total=None) if progress else None
+
+                def on_stage(name: str) -> None:
+                    if progress is not None and task is not None:
+                        progress.update(task, description=name)
+
+                def on_progress(done: float, total: float) -> None:
+                    if progress is not None and task is not None:
+                        progress.update(task, completed=done, total=total)
+
+                result = align_file(
+                    media,
+                    text,
+                    lambda: Transcriber.load(settings.model),
+                    transcript=transcript,
+                    reuse=not retranscribe,
+                    decode=settings.decode,
+                    outputs=settings.outputs,
+                    options=AlignOptions(min_match=min_match),
+                    notes=notes,
+                    on_progress=on_progress,
+                    on_stage=on_stage,
+                )
+                if progress is not None and task is not None:
+                    progress.update(task, description="done")
+            _report(result, err, quiet)
+
+
+def _report(result: Any, err: Any, quiet: bool) -> None:
+    """Spans always (a producer must see them, even with -q); the summary and paths unless -q."""
+    for line in result.notes:
+        err.print(line, markup=False, soft_wrap=True)
+    if quiet:
+        return
+    alignment = result.alignment
+    if result.reused_transcript is not None:
+        err.print(
+            f"used the recognized words in {result.reused_transcript} (--retranscribe to decode "
+            "again)",
+            markup=False,
+            soft_wrap=True,
+        )
+    sources = alignment.sources
+    timed = sum(1 for s in sources if s != "interpolated")
+    err.print(
+        f"aligned {len(sources)} words of {result.text.name}: {100 * alignment.match_ratio:.1f}% "
+        f"heard in the audio, {timed} timed from the audio, {len(sources) - timed} placed "
+        "between neighbours",
+        markup=False,
+        soft_wrap=True,
+    )
+    for path in result.outputs:
+        err.print(f"wrote {path}", markup=False, soft_wrap=True)
