@@ -365,21 +365,15 @@ def _transcribe_item(
         outputs=outputs,
         text=settings.text,
         audio=audio,
+        targets=item.outputs,
         on_progress=lambda done, total: emit(
             "progress", {"source": item.source, "done": done, "total": total}
         ),
     )
-    written = list(result.outputs)
-    # transcribe_file names outputs after the stem; move them if the plan chose other names.
-    for fmt, target in item.outputs.items():
-        produced = outputs.paths_for(item.source)[fmt]
-        if produced != target:
-            os.replace(produced, target)
-            written[written.index(produced)] = target
     return ItemResult(
         source=item.source,
         status="done",
-        outputs=tuple(written),
+        outputs=result.outputs,
         audio_seconds=result.transcript.duration,
         wall_seconds=time.perf_counter() - started,
         warnings=result.warnings,

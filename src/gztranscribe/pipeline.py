@@ -105,6 +105,7 @@ def transcribe_file(
     on_progress: ProgressCallback | None = None,
     on_stage: StageCallback | None = None,
     audio: np.ndarray | None = None,
+    targets: dict[str, Path] | None = None,
 ) -> FileResult:
     """Transcribe one media file and write its outputs; raises GzError subclasses on bad input."""
     stage = on_stage or (lambda _name: None)
@@ -119,7 +120,9 @@ def transcribe_file(
     raw = transcriber.transcribe(audio, decode, on_progress, source=path.name)
     del audio  # a long file's samples are the biggest thing we hold; free them before rendering
     transcript, notes = finish_transcript(raw, text)
-    written = write_outputs(transcript, outputs.paths_for(path), outputs)
+    # A batch passes its planned names (e.g. "ep.mp4.vtt" beside "ep.mov.vtt"), written directly so
+    # two jobs with the same stem never race on a shared temporary name.
+    written = write_outputs(transcript, targets or outputs.paths_for(path), outputs)
     return FileResult(
         source=path,
         outputs=tuple(written),
