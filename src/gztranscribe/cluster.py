@@ -76,7 +76,7 @@ LOCAL_SCHEDULER_CONFIG = {
 # the first fixes glibc's mmap threshold, so every large buffer CTranslate2 frees is unmapped and
 # faulted in again (3x the page faults: files take 35% longer), the second caps CTranslate2's own
 # MKL at one thread whatever `threads` says (a 2-thread model 25% slower). Local workers start
-# with neither; docs/cluster.md gives the same as a Dask config file for a cluster's workers.
+# with neither; the README ("An archive on a Dask cluster") gives the same as a Dask config file for a cluster's workers.
 LOCAL_WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     "distributed.nanny.pre-spawn-environ.MKL_NUM_THREADS": None,
