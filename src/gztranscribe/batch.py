@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -443,6 +443,29 @@ def run_batch(
     on_event: Event | None = None,
 ) -> BatchSummary:
     """Process a whole folder and write ``batch-report.json``; the CLI's ``batch`` command."""
+    return summarize(
+        folder,
+        settings,
+        lambda listen: process_folder(
+            folder, settings, recursive=recursive, pattern=pattern, force=force, jobs=jobs,
+            on_event=listen,
+        ),
+        on_event,
+    )  # fmt: skip
+
+
+def summarize(
+    folder: Path,
+    settings: Settings,
+    produce: Callable[[Event], Iterable[ItemResult]],
+    on_event: Event | None = None,
+    order: Callable[[ItemResult], Any] | None = None,
+) -> BatchSummary:
+    """Collect results into a summary and always write the report, even when interrupted.
+
+    Shared by the local batch and the cluster batch so both report identically; ``order`` lets a
+    runner whose results arrive out of order restore the local batch's order in the report.
+    """
     started = time.perf_counter()
     summary = BatchSummary()
     events = on_event or (lambda _n, _d: None)
@@ -453,19 +476,18 @@ def run_batch(
         events(name, data)
 
     try:
-        for result in process_folder(
-            folder,
-            settings,
-            recursive=recursive,
-            pattern=pattern,
-            force=force,
-            jobs=jobs,
-            on_event=listen,
-        ):
+        for result in produce(listen):
             summary.results.append(result)
     finally:
         summary.wall_seconds = time.perf_counter() - started
+        if order is not None:
+            summary.results.sort(key=order)
         report_root = settings.outputs.output_dir or folder
         if report_root.is_dir():
-            write_files({report_root / REPORT_NAME: json.dumps(summary.to_dict(), indent=1) + "\n"})
+            write_files({report_root / REPORT_NAME: report_text(summary)})
     return summary
+
+
+def report_text(summary: BatchSummary) -> str:
+    """``batch-report.json``'s text."""
+    return json.dumps(summary.to_dict(), indent=1) + "\n"

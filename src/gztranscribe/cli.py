@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -157,6 +157,32 @@ def progress_bar(quiet: bool) -> Iterator[Progress | None]:
         yield progress
 
 
+@contextmanager
+def transcription_progress(
+    quiet: bool, first: str = "loading model"
+) -> Iterator[tuple[Callable[[str], None], Callable[[float, float], None]]]:
+    """One progress bar for one file: stage names, audio time done, ETA; warnings always print.
+
+    Yields the ``(on_stage, on_progress)`` callbacks the library's long calls accept.
+    """
+    with progress_bar(quiet) as progress:
+        task = progress.add_task(first, total=None) if progress else None
+
+        def on_stage(name: str) -> None:
+            if name.startswith("warning:"):
+                err.print(name, markup=False, soft_wrap=True)
+            elif progress is not None and task is not None:
+                progress.update(task, description=name)
+
+        def on_progress(done: float, total: float) -> None:
+            if progress is not None and task is not None:
+                progress.update(task, completed=done, total=total)
+
+        yield on_stage, on_progress
+        if progress is not None and task is not None:
+            progress.update(task, description="done")
+
+
 # ----------------------------------------------------------------------------- options
 ModelOpt = Annotated[
     Optional[str],
@@ -265,20 +291,8 @@ def transcribe(
             ),
         )  # fmt: skip
         preflight(media, settings.outputs)  # a mistyped path must not cost a model load (or download)
-        with progress_bar(quiet) as progress:
-            task = progress.add_task("loading model", total=None) if progress else None
+        with transcription_progress(quiet) as (on_stage, on_progress):
             transcriber = Transcriber.load(settings.model)
-
-            def on_stage(name: str) -> None:
-                if name.startswith("warning:"):
-                    err.print(name, markup=False, soft_wrap=True)
-                elif progress is not None and task is not None:
-                    progress.update(task, description=name)
-
-            def on_progress(done: float, total: float) -> None:
-                if progress is not None and task is not None:
-                    progress.update(task, completed=done, total=total)
-
             result = transcribe_file(
                 media,
                 transcriber,
@@ -288,8 +302,6 @@ def transcribe(
                 on_progress=on_progress,
                 on_stage=on_stage,
             )
-            if progress is not None and task is not None:
-                progress.update(task, description="done")
         if not quiet:
             for note in result.notes:
                 err.print(note, markup=False, soft_wrap=True)

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         ThreadsOpt,
         err,
         handle_errors,
-        progress_bar,
+        transcription_progress,
     )
 
     @app.command("align", context_settings=HELP)
@@ -121,17 +121,7 @@ def register(app: typer.Typer) -> None:
                     captions={"max_chars_per_line": max_line_chars, "max_cps": max_cps},
                 ),
             )  # fmt: skip
-            with progress_bar(quiet) as progress:
-                task = progress.add_task("reading", total=None) if progress else None
-
-                def on_stage(name: str) -> None:
-                    if progress is not None and task is not None:
-                        progress.update(task, description=name)
-
-                def on_progress(done: float, total: float) -> None:
-                    if progress is not None and task is not None:
-                        progress.update(task, completed=done, total=total)
-
+            with transcription_progress(quiet, "reading") as (on_stage, on_progress):
                 result = align_file(
                     media,
                     text,
@@ -145,8 +135,6 @@ def register(app: typer.Typer) -> None:
                     on_progress=on_progress,
                     on_stage=on_stage,
                 )
-                if progress is not None and task is not None:
-                    progress.update(task, description="done")
             _report(result, err, quiet)
 
 

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         _overrides,
         err,
         handle_errors,
-        progress_bar,
+        transcription_progress,
     )
 
     @app.command("review", context_settings=HELP)
@@ -126,19 +126,7 @@ def register(app: typer.Typer) -> None:
 
         if not quiet:
             err.print(f"no transcript for {media.name} yet: transcribing it first", markup=False)
-        with progress_bar(quiet) as progress:
-            task = progress.add_task("loading model", total=None) if progress else None
-
-            def on_stage(name: str) -> None:
-                if name.startswith("warning:"):
-                    err.print(name, markup=False, soft_wrap=True)
-                elif progress is not None and task is not None:
-                    progress.update(task, description=name)
-
-            def on_progress(done: float, total: float) -> None:
-                if progress is not None and task is not None:
-                    progress.update(task, completed=done, total=total)
-
+        with transcription_progress(quiet) as (on_stage, on_progress):
             ensure(
                 media,
                 settings,
@@ -146,5 +134,3 @@ def register(app: typer.Typer) -> None:
                 on_stage=on_stage,
                 on_progress=on_progress,
             )
-            if progress is not None and task is not None:
-                progress.update(task, description="done")

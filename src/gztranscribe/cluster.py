@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import queue
 import shutil
@@ -54,9 +53,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, batch
-from .batch import REPORT_NAME, BatchItem, BatchSummary, Event, ItemResult, Manifest
+from .batch import BatchItem, BatchSummary, Event, ItemResult, Manifest, summarize
 from .errors import ExitCode, GzError, InputError, OutputError, UsageError
-from .output import TEMP_SUFFIX, prepare_output_dir, write_files
+from .output import TEMP_SUFFIX, prepare_output_dir
 from .settings import Settings
 from .transcribe import ModelOptions, Transcriber
 
@@ -112,36 +111,18 @@ def run_batch_on_cluster(
     ``jobs`` is files at once per local worker (a running cluster's workers decide that with
     ``dask worker --nthreads``). Everything else is exactly ``run_batch``'s.
     """
-    started = time.perf_counter()
-    summary = BatchSummary()
-    events = on_event or (lambda _n, _d: None)
     positions: dict[int, tuple[int, int]] = {}
 
-    def listen(name: str, data: dict[str, Any]) -> None:
-        if name == "ignored":
-            summary.ignored = list(data["paths"])
-        events(name, data)
-
-    try:
+    def produce(listen: Event) -> Iterator[ItemResult]:
         for position, result in _positioned_results(
             folder, settings, recursive, pattern, force, jobs, listen, cluster, workers
         ):
             positions[id(result)] = position
-            summary.results.append(result)
-    finally:
-        summary.wall_seconds = time.perf_counter() - started
-        # The local batch's order: files settled before any transcription (skipped, unreadable),
-        # then the transcribed ones in folder order, whichever worker finished first.
-        summary.results.sort(key=lambda r: positions[id(r)])
-        report_root = settings.outputs.output_dir or folder
-        if report_root.is_dir():
-            write_files({report_root / REPORT_NAME: batch_report_text(summary)})
-    return summary
+            yield result
 
-
-def batch_report_text(summary: BatchSummary) -> str:
-    """``batch-report.json``'s text, exactly as ``batch.run_batch`` writes it."""
-    return json.dumps(summary.to_dict(), indent=1) + "\n"
+    # The local batch's order: files settled before any transcription (skipped, unreadable),
+    # then the transcribed ones in folder order, whichever worker finished first.
+    return summarize(folder, settings, produce, on_event, order=lambda r: positions[id(r)])
 
 
 def process_folder_on_cluster(
