@@ -1,7 +1,8 @@
 """Shared paths, the real model (loaded once per session) and small helpers for the tests.
 
-Paths are resolved relative to this repository, never to the current folder: CI clones the repo
-somewhere else and copies ``shared/`` beside it, so ``shared`` is always ``REPO_ROOT.parent``.
+Paths are resolved relative to this repository, never to the current folder. Everything the tests
+read lives in the repository: ``tests/data/eval`` is a copy of the evaluation recordings (licences in
+its README), so a fresh clone with nothing beside it passes.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from typer.testing import CliRunner, Result
 from whisper_normalizer.english import EnglishTextNormalizer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-EVAL = SHARED / "eval"
+EVAL = REPO_ROOT / "tests" / "data" / "eval"
 MEDIA = REPO_ROOT / "tests" / "data" / "media"
 SAMPLE = REPO_ROOT / "samples" / "commentary.mp4"
 SAMPLE_TEXT = REPO_ROOT / "samples" / "commentary.txt"

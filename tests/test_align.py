@@ -46,10 +46,9 @@ from gztranscribe.pipeline import OutputOptions
 from gztranscribe.types import Word
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-EVAL = SHARED / "eval"
+EVAL = REPO / "tests" / "data" / "eval"
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
-EPISODE_TEXT = SHARED / "examples" / "quicktake-kazakhstan.txt"
+EPISODE_TEXT = EVAL / "examples" / "quicktake-kazakhstan.txt"
 EPISODE_REFERENCE = EPISODE.parent / "reference.json"
 MIX_TEXT = EVAL / "episodes" / "real-mix" / "reference.txt"
 SAMPLE_TEXT = REPO / "samples" / "commentary.txt"

@@ -176,7 +176,7 @@ def test_a_killed_batch_leaves_no_partial_output_and_a_rerun_finishes(tmp_path: 
 
 
 def test_real_en_as_a_batch_meets_the_accuracy_promise(tmp_path: Path) -> None:
-    """Corpus WER of the batch's transcripts with ../shared/eval/wer_dir.py: at most 0.07."""
+    """Corpus WER of the batch's transcripts with tests/data/eval/wer_dir.py: at most 0.07."""
     out = tmp_path / "out"
     proc = run_module(["batch", EVAL / "real-en", "-o", out, "--format", "txt", "-q"], timeout=600)
     assert proc.returncode == 0, proc.stderr

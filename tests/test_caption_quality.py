@@ -11,7 +11,7 @@ producer would run it); the tests read the VTT and JSON it wrote and hold them t
 - the layout and reading-speed limits hold, and no word is lost between the transcript and the
   captions.
 
-The 5-minute episode (``shared/eval/episodes/quicktake-slt``, synthetic speech over a 4-second
+The 5-minute episode (``tests/data/eval/episodes/quicktake-slt``, synthetic speech over a 4-second
 intro, ``reference.json`` with each sentence's exact start) and the bundled sample (with its
 reference sentences in ``samples/commentary.json``).
 """
@@ -32,8 +32,8 @@ from gztranscribe.formats.jsonfile import read_transcript
 from gztranscribe.profiles import PROFILES
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EPISODE = SHARED / "eval" / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
+EVAL = Path(__file__).resolve().parent / "data" / "eval"
+EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 SAMPLE = REPO / "samples" / "commentary.mp4"
 REFERENCES = {
     EPISODE: EPISODE.parent / "reference.json",
@@ -66,7 +66,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory):
 
     def get(media: Path) -> Path:
         if media not in done:
-            assert media.is_file(), f"{media} is missing (shared/ must sit beside the repository)"
+            assert media.is_file(), f"{media} is missing (tests/data/eval is part of the repository)"
             out = tmp_path_factory.mktemp(f"quality-{media.stem}")
             proc = gztranscribe(media, "-o", out, "-q")
             assert proc.returncode == 0, proc.stderr

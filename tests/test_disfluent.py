@@ -1,12 +1,12 @@
 """Clean verbatim on real disfluent speech: the bundled model, real clips, real references.
 
-``../shared/eval/disfluent-en/`` is one speaker saying "Montreal forced aligner" with every kind
+``tests/data/eval/disfluent-en/`` is one speaker saying "Montreal forced aligner" with every kind
 of hesitation (Montreal Forced Aligner's test clips). All 51 clips are ~5 minutes of audio, so
 the tests use the 14 clips that carry hesitations, cut-offs, restarts or meaningful repeats
 (~2 minutes of audio, ~10 s to transcribe); ``benchmarks/bench_text.py`` measures all of them.
 
 References are verbatim with markup (``<hes-x>``, ``<cutoff-x>``, ``[laughter]``); the markup is
-removed before scoring, as ``../shared/eval/wer_dir.py`` does.
+removed before scoring, as ``tests/data/eval/wer_dir.py`` does.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from gztranscribe.formats.jsonfile import read_transcript
 from gztranscribe.pipeline import OutputOptions, transcribe_file
 
 REPO = Path(__file__).resolve().parents[1]
-EVAL = REPO.parent / "shared" / "eval"
+EVAL = REPO / "tests" / "data" / "eval"
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 MIX = EVAL / "episodes" / "real-mix" / "real-mix.mp4"
 SAMPLE = REPO / "samples" / "commentary.mp4"

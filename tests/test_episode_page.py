@@ -19,7 +19,7 @@ from conftest import EVAL, REPO_ROOT, wer
 
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 GLOSSARY = REPO_ROOT / "tests" / "data" / "glossary" / "quicktake.txt"
-PUBLISHED = EVAL.parent / "examples" / "quicktake-kazakhstan.txt"
+PUBLISHED = EVAL / "examples" / "quicktake-kazakhstan.txt"
 LEAD_IN = "Ian Bremmer:"
 
 
