@@ -74,11 +74,17 @@ LOCAL_SCHEDULER_CONFIG = {
 # freed memory back to the OS, and so numpy in N threads does not oversubscribe). Both cost us:
 # the first fixes glibc's mmap threshold, so every large buffer CTranslate2 frees is unmapped and
 # faulted in again (3x the page faults: files take 35% longer), the second caps CTranslate2's own
-# MKL at one thread whatever `threads` says (a 2-thread model 25% slower). Local workers start
-# with neither; the README ("An archive on a Dask cluster") gives the same as a Dask config file for a cluster's workers.
+# MKL at one thread whatever `threads` says (a 2-thread model 25% slower). Newer Dask also sets
+# OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1: single-thread OpenBLAS sums the log-mel matrix
+# product in another order, so a worker's features differ in the last bits from a local run and
+# its word probabilities and times with them (outputs no longer byte-identical). Local workers
+# start with none of these; the README ("An archive on a Dask cluster") gives the same as a Dask
+# config file for a cluster's workers.
 LOCAL_WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     "distributed.nanny.pre-spawn-environ.MKL_NUM_THREADS": None,
+    "distributed.nanny.pre-spawn-environ.OMP_NUM_THREADS": None,
+    "distributed.nanny.pre-spawn-environ.OPENBLAS_NUM_THREADS": None,
 }
 CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60.0  # seconds to wait for a running scheduler to have at least one worker
