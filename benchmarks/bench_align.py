@@ -60,6 +60,7 @@ WRONG = [
 sys.path.insert(0, str(REPO / "tests"))
 
 from gztranscribe import align as A
+from gztranscribe import forced_alignment
 from gztranscribe.caption_files import parse_caption_text
 from gztranscribe.checking import check_parsed
 from gztranscribe.formats.vtt import render_captions
@@ -231,7 +232,7 @@ def _variant(text, recognized, audio, kw):
     if kw.get("raw"):
         return result
     if "forced_all" in kw:
-        timed = A._forced_times(
+        timed = forced_alignment._forced_times(
             kw["forced_all"], audio, 0.0, len(audio) / SAMPLE_RATE, list(text), "en"
         )
         words = tuple(replace(w, start=t0, end=t1) for w, (t0, t1, _) in zip(result.words, timed))

@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, MediaError
-
-SAMPLE_RATE = 16_000  # Whisper's input rate
+from .types import SAMPLE_RATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from .document import build_document
-from .formats import DEFAULT_FORMATS, jsonfile, render
 from .errors import InputError
+from .formats import DEFAULT_FORMATS, jsonfile, render
 from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe
 from .output import prepare_output_dir, write_files
 from .profiles import PROFILES, StyleProfile

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+SAMPLE_RATE = 16_000  # Hz: Whisper's input rate, the audio rate everywhere in the package
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
