@@ -23,7 +23,7 @@ from .caption_files import (
     write_captions,
 )
 from .checking import RULES, Problem, check_parsed, fix_captions
-from .errors import OutputError, UsageError
+from .errors import ExitCode, OutputError, UsageError
 from .formats.timestamps import format_timestamp
 from .output import write_files
 from .profiles import StyleProfile, get_profile
@@ -164,7 +164,7 @@ def register(app: typer.Typer) -> None:
                         markup=False,
                         soft_wrap=True,
                     )
-                    raise typer.Exit(7)
+                    raise typer.Exit(ExitCode.CAPTION_PROBLEMS)
                 warned = len(remaining)
                 note = f" ({warned} warning{'s' if warned != 1 else ''})" if warned else ""
                 err.print(
@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
                 )
                 return
         if errors:
-            raise typer.Exit(7)
+            raise typer.Exit(ExitCode.CAPTION_PROBLEMS)
 
     @app.command("convert", context_settings=HELP)
     def convert(

@@ -6,8 +6,10 @@ Exit codes are part of the public contract (see README, "Exit codes").
 
 from __future__ import annotations
 
+from enum import IntEnum
 
-class ExitCode:
+
+class ExitCode(IntEnum):
     OK = 0
     INTERNAL = 1
     USAGE = 2
@@ -54,3 +56,14 @@ class CaptionFileError(GzError):
 
 class AlignmentError(GzError):
     exit_code = ExitCode.ALIGNMENT
+
+
+class RequestError(GzError):
+    """A request the review server refuses: ``status`` is the HTTP status, the message says why."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -59,7 +59,7 @@ from ..captions import build_cues
 from ..checking import check_parsed
 from ..config import CONFIG_NAME
 from ..document import Document
-from ..errors import GzError, InputError
+from ..errors import GzError, InputError, RequestError
 from ..formats import WRITERS, jsonfile, render
 from ..formats.vtt import render_captions
 from ..output import write_files
@@ -79,15 +79,6 @@ MAX_TOTAL_CHARS = 2_000_000
 MAX_GLOSSARY_CHARS = 80
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-
-
-class RequestError(Exception):
-    """A request the session refuses: ``status`` is the HTTP status, the message says why."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
