@@ -73,6 +73,7 @@ from .matching import (
     report_lines,
 )
 from .spoken_units import normalize_units
+from .transcript_files import load_transcript
 from .types import SAMPLE_RATE, Captions, Cue, Paragraph, Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -267,18 +268,6 @@ def find_reusable_transcript(media: Path, outputs: OutputOptions, duration: floa
 def _same_length(recognized: Transcript, duration: float) -> bool:
     """A transcript of another cut of the episode would time every word wrong."""
     return recognized.duration <= 0 or abs(recognized.duration - duration) <= 1.0
-
-
-def load_transcript(path: Path) -> Transcript:
-    from .formats.jsonfile import read_transcript
-
-    if not path.is_file():
-        raise InputError(f"{path}: no such transcript file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise InputError(f"{path}: not a readable gztranscribe JSON transcript") from None
-    return read_transcript(text, name=str(path))
 
 
 def align_file(

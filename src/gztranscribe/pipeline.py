@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 
 from .document import build_document
-from .errors import InputError
-from .formats import DEFAULT_FORMATS, jsonfile, render
+from .formats import DEFAULT_FORMATS, render
 from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe
 from .output import prepare_output_dir, write_files
 from .profiles import PROFILES, StyleProfile
 from .text import ParagraphStyle
 from .transcribe import DecodeOptions, ProgressCallback, Transcriber
+from .transcript_files import load_transcript
 from .types import Transcript
 
 StageCallback = Callable[[str], None]
@@ -162,16 +162,7 @@ def render_file(
     json_path: Path, outputs: OutputOptions, *, formats: Sequence[str] | None = None
 ) -> list[Path]:
     """Re-render formats from a saved JSON transcript, without the model."""
-    if not json_path.is_file():
-        raise InputError(f"{json_path}: no such transcript file")
-    try:
-        text = json_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{json_path}: not a readable gztranscribe JSON transcript (not UTF-8 text); "
-            "render from the .json that gztranscribe wrote"
-        ) from None
-    transcript = jsonfile.read_transcript(text, name=str(json_path))
+    transcript = load_transcript(json_path)
     targets = outputs.paths_for(json_path)
     keep = set(formats) if formats is not None else set(targets)
     targets = {f: p for f, p in targets.items() if f in keep and p != json_path}

@@ -60,11 +60,12 @@ from ..checking import check_parsed
 from ..config import CONFIG_NAME
 from ..document import Document
 from ..errors import GzError, InputError, RequestError
-from ..formats import WRITERS, jsonfile, render
+from ..formats import WRITERS, render
 from ..formats.vtt import render_captions
 from ..output import write_files
 from ..profiles import PROFILES, StyleProfile
 from ..text import ParagraphStyle, break_points, join_words, split_sentences
+from ..transcript_files import read_transcript_file
 from ..types import Paragraph, Segment, Transcript, Word
 
 UNSURE_BELOW = 0.5  # a word the model gave less probability than this is listed as unsure
@@ -129,22 +130,9 @@ class ReviewSession:
 
     def load(self) -> ReviewSession:
         """Read ``EPISODE.json``; raises ``InputError`` when it is missing or not ours."""
-        path = self.files.json
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(
-                f"{path}: no transcript; run `gztranscribe {self.files.media}` first"
-            ) from None
-        except OSError as exc:
-            raise InputError(
-                f"{path}: cannot read the transcript ({exc.strerror or exc})"
-            ) from None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a gztranscribe JSON transcript (not UTF-8)") from None
-        self.transcript = jsonfile.read_transcript(text, name=str(path))
+        self.transcript, data = read_transcript_file(
+            self.files.json, missing_hint=f"run `gztranscribe {self.files.media}` first"
+        )
         self.paragraphs = _paragraphs_of(self.transcript, self.paragraph_style)
         self.json_digest = _digest(data)
         self._built = None
