@@ -214,20 +214,23 @@ def render_aligned(
     notes: bool = True,
 ) -> dict[str, str]:
     """Every requested format's text: the text's own paragraphs, report lines as a VTT NOTE."""
-    from .document import Document
+    from .document import build_document
     from .formats import render
-    from .text import paragraphs as engine_paragraphs
 
     words = transcript.words
     captions = build_captions(result, outputs.profile, transcript.duration)
     lines = report_lines(result) if notes else []
     if lines:
         captions = replace(captions, notes=("gztranscribe align:\n" + "\n".join(lines),))
-    if edited.paragraph_starts:
-        paras = _paragraphs(edited, words)
-    else:
-        paras = engine_paragraphs(words, outputs.paragraph_style)
-    document = Document(transcript, captions, tuple(paras), outputs.lead_in)
+    paras = _paragraphs(edited, words) if edited.paragraph_starts else None
+    document = build_document(
+        transcript,
+        outputs.profile,
+        outputs.paragraph_style,
+        outputs.lead_in,
+        paragraphs=paras,
+        captions=captions,
+    )
     return {fmt: render(document, fmt) for fmt in outputs.formats}
 
 

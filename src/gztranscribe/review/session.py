@@ -55,10 +55,9 @@ from typing import Any
 
 from ..align import AlignOptions, align_words
 from ..caption_files import parse_caption_text
-from ..captions import build_cues
 from ..checking import check_parsed
 from ..config import CONFIG_NAME
-from ..document import Document
+from ..document import Document, build_document
 from ..errors import GzError, InputError, RequestError
 from ..formats import WRITERS, render
 from ..formats.vtt import render_captions
@@ -479,14 +478,13 @@ def _document(
     profile: StyleProfile,
     lead_in: str | None,
 ) -> Document:
-    words = [w for g in groups for w in g]
+    """The episode's document with the producer's paragraphs (``groups`` hold every word)."""
     paragraphs = tuple(
         Paragraph(start=g[0].start, end=max(w.end for w in g), text=join_words(g))
         for g in groups
         if g
     )
-    captions = build_cues(words, profile, speech_end=transcript.duration or None)
-    return Document(transcript, captions, paragraphs, lead_in)
+    return build_document(transcript, profile, lead_in=lead_in, paragraphs=paragraphs)
 
 
 def _unsure_spans(words: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
