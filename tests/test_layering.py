@@ -17,6 +17,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "gztranscribe"
 
 PURE_MODULES = (
+    "gztranscribe",  # the package itself: its public API loads on first use
     "gztranscribe.captions",
     "gztranscribe.text",
     "gztranscribe.cleanup",
@@ -55,3 +56,17 @@ def test_no_module_is_longer_than_can_be_read_in_one_sitting() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
+
+
+def test_every_public_name_of_the_package_resolves_to_the_object_its_module_owns() -> None:
+    import importlib
+
+    import gztranscribe
+
+    for name in gztranscribe.__all__:
+        value = getattr(gztranscribe, name)
+        if name != "__version__":
+            owner = importlib.import_module(f"gztranscribe.{gztranscribe._PUBLIC[name]}")
+            assert value is getattr(owner, name), name
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        gztranscribe.nonexistent  # noqa: B018
