@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import wordlists
+from . import tokens, wordlists
 from .formats.timestamps import to_millis
 from .profiles import PROFILES, StyleProfile
 from .types import Captions, Cue, Word
@@ -67,9 +67,6 @@ _PREPOSITIONS = wordlists.ALL_PREPOSITIONS
 _CONJUNCTIONS = wordlists.ALL_CONJUNCTIONS
 _PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the noun before it
 
-_CLOSERS = "\"')]}\u201d\u2019\u00bb"
-_OPENERS = "\"'([{\u201c\u2018\u00ab"
-_DASHES = ("\u2014", "\u2013", "--")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 
 # --- cost model -------------------------------------------------------------------------------
@@ -115,34 +112,20 @@ LOPSIDED = LINT_WARNING  # two lines more than half a line apart (unless excused
 # --- text scorers -----------------------------------------------------------------------------
 
 
-def _core(token: str) -> str:
-    """The bare lower-case word: "(Kazakhstan's," -> "kazakhstan's"."""
-    return (
-        token.strip(_OPENERS + _CLOSERS + ".,;:!?\u2026-\u2014\u2013")
-        .replace("\u2019", "'")
-        .lower()
-    )
-
-
-def _tail(token: str) -> str:
-    """The token without closing quotes/brackets, so '"Yes."' ends with '.'."""
-    return token.rstrip(_CLOSERS)
-
-
 def _capitalized(token: str) -> bool:
-    stripped = token.lstrip(_OPENERS)
+    stripped = token.lstrip(tokens.OPENERS)
     return bool(stripped) and stripped[0].isupper()
 
 
 def _starts_sentence_like(token: str) -> bool:
     """True when the token could begin a sentence (capital, digit or opening quote)."""
-    stripped = token.lstrip(_OPENERS)
-    return not stripped or stripped[0].isupper() or stripped[0].isdigit() or token[0] in _OPENERS
+    stripped = token.lstrip(tokens.OPENERS)
+    return not stripped or stripped[0].isupper() or stripped[0].isdigit() or token[0] in tokens.OPENERS
 
 
 def _punctuation_cost(left: str, right: str | None) -> float | None:
     """Cost of a break right after punctuation ending ``left``; None when ``left`` has none."""
-    tail = _tail(left)
+    tail = tokens.tail(left)
     if not tail:
         return None
     if tail.endswith(("...", "\u2026")):
@@ -151,7 +134,7 @@ def _punctuation_cost(left: str, right: str | None) -> float | None:
     if last in "?!":
         return SENTENCE
     if last == ".":
-        core = _core(tail)
+        core = tokens.core(tail)
         if core in wordlists.TITLES:  # "Mr. | Smith"
             return BAD_STRONG
         if len(core) == 1 and core.isalpha():  # initial: "J. | Smith"
@@ -161,7 +144,7 @@ def _punctuation_cost(left: str, right: str | None) -> float | None:
         if _ACRONYM.match(tail):  # "U.S." ends a sentence only sometimes
             return COMMA if _starts_sentence_like(right) else None
         return SENTENCE if _starts_sentence_like(right) else COMMA
-    if last in ";:" or tail.endswith(_DASHES):
+    if last in ";:" or tail.endswith(tokens.DASHES):
         return STRONG_CLAUSE
     if last == ",":
         return COMMA
@@ -170,7 +153,7 @@ def _punctuation_cost(left: str, right: str | None) -> float | None:
 
 def _bad_break_cost(left: str, right: str) -> float | None:
     """Cost of splitting a unit the reader must see together; None when nothing binds them."""
-    core = _core(left)
+    core = tokens.core(left)
     if core in wordlists.DETERMINERS or (core.endswith("'s") and core not in ("let's",)):
         return BAD_STRONG  # article/possessive -> noun ("Kazakhstan's | president")
     if core in _PREPOSITIONS or core in _CONJUNCTIONS:
@@ -179,11 +162,11 @@ def _bad_break_cost(left: str, right: str) -> float | None:
         if _phrase_boundary(right):  # a main verb after all: "what you can do | for"
             return BAD_WEAK
         return BAD  # auxiliary -> verb ("will | keep"), "to | build", "not | happy"
-    if core in wordlists.SEMI_MODALS and _core(right) == "to":
+    if core in wordlists.SEMI_MODALS and tokens.core(right) == "to":
         return BAD  # "going | to", "have | to", "used | to"
-    if _capitalized(left) and _capitalized(right) and core != "i" and _core(right).isalpha():
+    if _capitalized(left) and _capitalized(right) and core != "i" and tokens.core(right).isalpha():
         return BAD  # first and last name, "Main | Street"
-    if _phrase_boundary(right) and _core(right) not in wordlists.CLAUSE_SUBJECTS:
+    if _phrase_boundary(right) and tokens.core(right) not in wordlists.CLAUSE_SUBJECTS:
         return None  # "seven to two | to build", "saw it | in the park": the phrase is complete
     if core in wordlists.SUBJECT_PRONOUNS:
         return BAD  # pronoun -> verb
@@ -193,20 +176,17 @@ def _bad_break_cost(left: str, right: str) -> float | None:
 
 
 def _lint_cost(left: str) -> float:
-    """Extra cost of ending a line or cue on ``left`` (no punctuation after it) that the linter
-    flags: an article is an error, a preposition or conjunction of ``DANGLING_WORDS`` a warning
-    (a capital "A" alone may be "Plan A": neither flags it)."""
-    core = _core(left)
-    if core in wordlists.ARTICLES and left != "A":
-        return LINT_ERROR
-    if core in wordlists.DANGLING_WORDS and core not in wordlists.ARTICLES:
-        return LINT_WARNING
-    return 0.0
+    """Extra cost of ending a line or cue on ``left`` where the linter flags it
+    (``tokens.dangling``: an article is an error, a dangling preposition or conjunction a warning)."""
+    found = tokens.dangling(left)
+    if found is None:
+        return 0.0
+    return LINT_ERROR if found[1] == "error" else LINT_WARNING
 
 
 def _phrase_boundary(right: str) -> bool:
     """A new phrase starts at ``right``: a conjunction, preposition, subject pronoun or "("."""
-    core = _core(right)
+    core = tokens.core(right)
     return core in _PHRASE_STARTERS or core in wordlists.CLAUSE_SUBJECTS or right.startswith("(")
 
 
@@ -224,7 +204,7 @@ def _grammar_break_cost(left: str, right: str | None) -> float:
     if (
         right is not None
         and not any(ch.isalnum() for ch in right)
-        and not right.startswith(_DASHES)
+        and not right.startswith(tokens.DASHES)
     ):
         return BAD_STRONG + 4  # a line/cue would start with stray punctuation
     punct = _punctuation_cost(left, right)
@@ -232,12 +212,12 @@ def _grammar_break_cost(left: str, right: str | None) -> float:
         return punct
     if right is None:
         return SENTENCE  # the end of the text needs no break
-    if right.startswith(_DASHES):
+    if right.startswith(tokens.DASHES):
         return PLAIN + 4  # a line starting with a dash reads as a change of speaker
     bad = _bad_break_cost(left, right)
     if bad is not None:
         return bad
-    if _core(right) in wordlists.OBJECT_PRONOUNS:
+    if tokens.core(right) in wordlists.OBJECT_PRONOUNS:
         return BAD_WEAK  # verb/preposition -> its object ("told | us")
     return PHRASE if _phrase_boundary(right) else PLAIN
 

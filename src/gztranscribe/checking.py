@@ -21,15 +21,13 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
-from . import wordlists
+from . import tokens, wordlists
 from .caption_files import ParsedCaptions
 from .captions import LONG_PAUSE, rebalanced, retime_cues, sentence_end
 from .profiles import StyleProfile
+from .tokens import Severity
 from .types import Captions, Cue
-
-Severity = Literal["error", "warning"]
 
 __all__ = [
     "ARTICLES",
@@ -55,8 +53,6 @@ PREPOSITIONS = wordlists.PREPOSITIONS
 CONJUNCTIONS = wordlists.CONJUNCTIONS
 FILLERS = wordlists.FILLERS
 STUTTER_WORDS = wordlists.STUTTER_WORDS  # doubled function words are stutters
-_PUNCT = ".,;:!?\u2026\u2014\u2013-\"')]}\u201d\u2019"
-_OPENERS = "\"'([{\u201c\u2018"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,24 +116,6 @@ def _chars(cue: Cue) -> int:
 def _one_line(cue: Cue) -> int:
     """Length of the cue's text set on one line."""
     return len(" ".join(cue.text.split()))
-
-
-def _core(token: str) -> str:
-    return token.strip(_OPENERS + _PUNCT).replace("\u2019", "'").lower()
-
-
-def _dangling(token: str) -> tuple[str, Severity] | None:
-    """If a line/cue ending on ``token`` leaves a phrase open: (what it is, severity)."""
-    if not token or token[-1] in _PUNCT:
-        return None
-    core = _core(token)
-    if core in ARTICLES and token != "A":  # a capital "A" alone may be "Plan A"
-        return "the article", "error"
-    if core in PREPOSITIONS:
-        return "the preposition", "warning"
-    if core in CONJUNCTIONS:
-        return "the conjunction", "warning"
-    return None
 
 
 def _pairs(cues: Sequence[Cue]) -> Iterator[tuple[int, Cue, Cue]]:
@@ -339,7 +317,7 @@ def _line_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]
     for i, cue in enumerate(cues):
         for number, line in enumerate(cue.lines[:-1], start=1):
             words = line.split()
-            found = _dangling(words[-1]) if words else None
+            found = tokens.dangling(words[-1]) if words else None
             if found:
                 what, severity = found
                 yield i, f"line {number} ends on {what} {words[-1]!r}; break before it", severity
@@ -351,7 +329,7 @@ def _cue_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
         words = prev.text.split()
         if not words or cue.start - prev.end >= LONG_PAUSE:
             continue
-        found = _dangling(words[-1])
+        found = tokens.dangling(words[-1])
         if found:
             what, severity = found
             yield i - 1, f"cue ends on {what} {words[-1]!r}; move it to the next cue", severity
@@ -385,7 +363,7 @@ def _sentence_break(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Find
 @_rule("filler", "warning", "um, uh, er in clean-verbatim captions", reflow_fixes=False)
 def _filler(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
     for i, cue in enumerate(cues):
-        fillers = [w for w in cue.text.split() if _core(w) in FILLERS]
+        fillers = [w for w in cue.text.split() if tokens.core(w) in FILLERS]
         if fillers:
             yield i, f"filler word {fillers[0]!r}; clean verbatim captions leave it out"
 
@@ -399,10 +377,10 @@ def _hyphen_stutter(word: str) -> bool:
     A whole word doubled with a hyphen is a word of its own ("so-so", "bye-bye", "ha-ha") or a
     mis-heard one ("vis-vis" for vis-a-vis), not a stutter, unless it is a function word.
     """
-    match = _HYPHEN_STUTTER.match(word.strip(_OPENERS))
+    match = _HYPHEN_STUTTER.match(word.strip(tokens.OPENERS))
     if match is None:
         return False
-    fragment, rest = match.group(1), _core(match.group(2))
+    fragment, rest = match.group(1), tokens.core(match.group(2))
     return len(rest) > len(fragment) or fragment.lower() in STUTTER_WORDS
 
 
@@ -412,9 +390,9 @@ def _stutter(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
         words = cue.text.split()
         for left, right in itertools.pairwise(words):
             if (
-                _core(left) == _core(right)
-                and _core(left) in STUTTER_WORDS
-                and left[-1] not in _PUNCT
+                tokens.core(left) == tokens.core(right)
+                and tokens.core(left) in STUTTER_WORDS
+                and not tokens.punctuated(left)
             ):
                 yield i, f"doubled word {left!r} {right!r}; clean verbatim captions drop stutters"
                 break
