@@ -69,10 +69,10 @@ from .matching import (
     Span,
     align_words,
     check_match,
-    ends_sentence,
     report_lines,
 )
 from .spoken_units import normalize_units
+from .tokens import sentence_end
 from .transcript_files import load_transcript
 from .types import SAMPLE_RATE, Captions, Cue, Paragraph, Segment, Transcript, Word
 
@@ -180,7 +180,7 @@ def build_captions(
         for k in range(1, len(words))
         if sources[k] != "interpolated"
         and sources[k - 1] == "interpolated"
-        and ends_sentence(words[k - 1].text)
+        and sentence_end(words[k - 1].text, words[k].text)
     ]
     bounds = [0, *cuts, len(words)]
     cues: list[Cue] = []

@@ -35,13 +35,13 @@ words' texts joined by spaces (whitespace inside a word's text is collapsed to o
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import tokens, wordlists
 from .formats.timestamps import to_millis
 from .profiles import PROFILES, StyleProfile
+from .tokens import sentence_end
 from .types import Captions, Cue, Word
 
 __all__ = [
@@ -67,7 +67,6 @@ _PREPOSITIONS = wordlists.ALL_PREPOSITIONS
 _CONJUNCTIONS = wordlists.ALL_CONJUNCTIONS
 _PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the noun before it
 
-_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 
 # --- cost model -------------------------------------------------------------------------------
 # The DP minimizes, over all ways to cut the words into cues: the sum of break costs at the cuts
@@ -117,38 +116,21 @@ def _capitalized(token: str) -> bool:
     return bool(stripped) and stripped[0].isupper()
 
 
-def _starts_sentence_like(token: str) -> bool:
-    """True when the token could begin a sentence (capital, digit or opening quote)."""
-    stripped = token.lstrip(tokens.OPENERS)
-    return not stripped or stripped[0].isupper() or stripped[0].isdigit() or token[0] in tokens.OPENERS
+# What each kind of closing punctuation costs as a break (``tokens.closing_punctuation``).
+_PUNCTUATION_COSTS = {
+    "sentence": SENTENCE,
+    "clause": STRONG_CLAUSE,
+    "comma": COMMA,
+    "acronym": COMMA,  # "the U.S. | Senate" and "the U.S. | The Russians" both read well
+    "title": BAD_STRONG,  # "Mr. | Smith"
+    "initial": BAD,  # "J. | Smith"
+}
 
 
 def _punctuation_cost(left: str, right: str | None) -> float | None:
     """Cost of a break right after punctuation ending ``left``; None when ``left`` has none."""
-    tail = tokens.tail(left)
-    if not tail:
-        return None
-    if tail.endswith(("...", "\u2026")):
-        return SENTENCE if right is None or _starts_sentence_like(right) else STRONG_CLAUSE
-    last = tail[-1]
-    if last in "?!":
-        return SENTENCE
-    if last == ".":
-        core = tokens.core(tail)
-        if core in wordlists.TITLES:  # "Mr. | Smith"
-            return BAD_STRONG
-        if len(core) == 1 and core.isalpha():  # initial: "J. | Smith"
-            return BAD
-        if right is None:
-            return SENTENCE
-        if _ACRONYM.match(tail):  # "U.S." ends a sentence only sometimes
-            return COMMA if _starts_sentence_like(right) else None
-        return SENTENCE if _starts_sentence_like(right) else COMMA
-    if last in ";:" or tail.endswith(tokens.DASHES):
-        return STRONG_CLAUSE
-    if last == ",":
-        return COMMA
-    return None
+    kind = tokens.closing_punctuation(left, right)
+    return None if kind is None else _PUNCTUATION_COSTS[kind]
 
 
 def _bad_break_cost(left: str, right: str) -> float | None:
@@ -201,11 +183,7 @@ def _text_break_cost(left: str, right: str | None) -> float:
 
 def _grammar_break_cost(left: str, right: str | None) -> float:
     """How well a break after ``left`` fits the grammar: punctuation, phrase, plain or bad."""
-    if (
-        right is not None
-        and not any(ch.isalnum() for ch in right)
-        and not right.startswith(tokens.DASHES)
-    ):
+    if right is not None and tokens.stray(right):
         return BAD_STRONG + 4  # a line/cue would start with stray punctuation
     punct = _punctuation_cost(left, right)
     if punct is not None:
@@ -222,16 +200,9 @@ def _grammar_break_cost(left: str, right: str | None) -> float:
     return PHRASE if _phrase_boundary(right) else PLAIN
 
 
-def sentence_end(left: str, right: str | None) -> bool:
-    """A sentence ends after ``left`` (``right`` follows it; None: nothing does), read the way the
-    engine reads punctuation: "lanes. Work" and "why? because" yes; "Mr. Smith", "U.S. officials"
-    and "lanes. work" no. The linter's sentence-break rule uses this too."""
-    return _text_break_cost(left, right) == SENTENCE
-
-
-def _text_break_costs(tokens: Sequence[str]) -> list[float]:
+def _text_break_costs(texts: Sequence[str]) -> list[float]:
     """Cost of a break after each token but the last (index i = between token i and i + 1)."""
-    return [_text_break_cost(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)]
+    return [_text_break_cost(texts[i], texts[i + 1]) for i in range(len(texts) - 1)]
 
 
 def _pause_bonus(gap_ms: int) -> float:
@@ -318,19 +289,19 @@ def rebalanced(lines: Sequence[str], profile: StyleProfile) -> tuple[str, str] |
     width = profile.max_chars_per_line
     if not lopsided(len(first), len(second), width):
         return None
-    tokens = f"{first} {second}".split()
-    lengths = [len(t) for t in tokens]
-    costs = _text_break_costs(tokens)
+    texts = f"{first} {second}".split()
+    lengths = [len(t) for t in texts]
+    costs = _text_break_costs(texts)
     scores = {k: score for score, k in _two_line_scores(lengths, costs, width)}
     here = len(first.split())
     if here not in scores:
         return None
     score, k = min((score, k) for k, score in scores.items())
     if score >= scores[here] or lopsided(
-        len(" ".join(tokens[:k])), len(" ".join(tokens[k:])), width
+        len(" ".join(texts[:k])), len(" ".join(texts[k:])), width
     ):
         return None
-    return " ".join(tokens[:k]), " ".join(tokens[k:])
+    return " ".join(texts[:k]), " ".join(texts[k:])
 
 
 def _layout(
@@ -388,9 +359,9 @@ def _layout(
     return tuple(reversed(starts)), dp[count][n]
 
 
-def _lines_from(tokens: Sequence[str], starts: Sequence[int]) -> tuple[str, ...]:
-    bounds = [*starts, len(tokens)]
-    return tuple(" ".join(tokens[bounds[k] : bounds[k + 1]]) for k in range(len(starts)))
+def _lines_from(texts: Sequence[str], starts: Sequence[int]) -> tuple[str, ...]:
+    bounds = [*starts, len(texts)]
+    return tuple(" ".join(texts[bounds[k] : bounds[k + 1]]) for k in range(len(starts)))
 
 
 def layout_lines(text_words: Sequence[str], profile: StyleProfile) -> tuple[str, ...]:
@@ -402,12 +373,12 @@ def layout_lines(text_words: Sequence[str], profile: StyleProfile) -> tuple[str,
     ``profile.max_lines`` lines whenever the words can fit in them; given more text than that,
     it returns the fewest lines that hold it rather than silently overflowing a line.
     """
-    tokens = [" ".join(w.split()) for w in text_words]
-    tokens = [t for t in tokens if t]
-    if not tokens:
+    texts = [" ".join(w.split()) for w in text_words]
+    texts = [t for t in texts if t]
+    if not texts:
         return ()
-    starts, _ = _layout([len(t) for t in tokens], _text_break_costs(tokens), profile)
-    return _lines_from(tokens, starts)
+    starts, _ = _layout([len(t) for t in texts], _text_break_costs(texts), profile)
+    return _lines_from(texts, starts)
 
 
 # --- preparing words --------------------------------------------------------------------------
@@ -785,14 +756,14 @@ def retime_cues(cues: Sequence[Cue], profile: StyleProfile) -> Captions:
     words: list[Word] = []
     boundaries: set[int] = set()
     for cue in sorted(cues, key=lambda c: c.start):
-        tokens = " ".join(cue.lines).split()
-        if not tokens:
+        texts = " ".join(cue.lines).split()
+        if not texts:
             continue
         start = max(0.0, cue.start)
         end = max(cue.end, start)
-        weights = [len(t) + 1 for t in tokens]
+        weights = [len(t) + 1 for t in texts]
         total, elapsed = sum(weights), 0
-        for token, weight in zip(tokens, weights, strict=True):
+        for token, weight in zip(texts, weights, strict=True):
             t0 = start + (end - start) * elapsed / total
             elapsed += weight
             words.append(Word(t0, start + (end - start) * elapsed / total, token))

@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 
 from . import tokens, wordlists
 from .caption_files import ParsedCaptions
-from .captions import LONG_PAUSE, rebalanced, retime_cues, sentence_end
+from .captions import LONG_PAUSE, rebalanced, retime_cues
 from .profiles import StyleProfile
-from .tokens import Severity
+from .tokens import Severity, sentence_end
 from .types import Captions, Cue
 
 __all__ = [

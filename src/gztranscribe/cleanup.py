@@ -57,8 +57,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .tokens import closes_sentence
 from .types import Segment, Transcript, Word
-from .wordlists import FILLERS, TITLES
+from .wordlists import FILLERS
 
 __all__ = [
     "FILLERS",
@@ -122,7 +123,6 @@ _OPENERS = "\"'“‘([{«"
 _TERMINAL = ".?!…"
 _TRAILING = ".,;:?!…-–—"  # punctuation that can follow a word's letters
 _PAUSE_MARKS = (",", ";", ":", "-", "–", "—", "...", "…")
-_ABBREVIATIONS = TITLES | _wordset("jr sr vs")
 
 # Fragment of a cut-off word: letters (and apostrophes) then a hyphen or dash.
 _FRAGMENT = re.compile(r"([A-Za-z][A-Za-z']*)[-–—]")
@@ -151,16 +151,6 @@ def _split(text: str) -> tuple[str, str, str]:
     body = text[lead_len:]
     stem = body.rstrip(_TRAILING + '"”’)]}»')
     return text[:lead_len], stem, body[len(stem) :]
-
-
-def _ends_sentence(text: str) -> bool:
-    """A word that closes a sentence: ends in . ? ! (not an ellipsis, not "Mr.")."""
-    stripped = text.rstrip('"”’)]}»')
-    if not stripped or stripped[-1] not in ".?!":
-        return False
-    if stripped.endswith(".."):
-        return False  # "..." trails off; the next word is not a new sentence by itself
-    return _core(text) not in _ABBREVIATIONS
 
 
 def _capitalized(text: str) -> str:
@@ -208,7 +198,7 @@ def _repeat_is_restart(first: Sequence[str], second: Sequence[str], sentence_sta
         return False
     if not all(any(c.isalpha() for c in core) for core in cores):
         return False  # numbers, symbols
-    if any(_ends_sentence(t) for t in first):
+    if any(closes_sentence(t) for t in first):
         return False  # "No. No.", "Montreal? Montreal?"
     if tuple(cores) in _SET_PHRASES:
         return False
@@ -243,7 +233,7 @@ def _kept_indices(words: Sequence[Word]) -> list[int]:
                 second = [texts[i] for i in kept[n + size : n + 2 * size]]
                 # a sentence starts here if the word before, or a removed one since, ended one
                 sentence_start = n == 0 or any(
-                    _ends_sentence(texts[j]) for j in range(kept[n - 1], kept[n])
+                    closes_sentence(texts[j]) for j in range(kept[n - 1], kept[n])
                 )
                 if _repeat_is_restart(first, second, sentence_start):
                     del kept[n : n + size]
@@ -263,7 +253,7 @@ def _stitch(words: Sequence[Word], kept: Sequence[int]) -> list[tuple[int, Word]
         text = following.text if following is not None else ""
         if removed:
             previous = out[-1][1] if out else None
-            if previous is not None and not _ends_sentence(previous.text):
+            if previous is not None and not closes_sentence(previous.text):
                 mark = _passed_back_end(removed[-1].text, following)
                 if mark:
                     lead, stem, tail = _split(previous.text)
@@ -273,7 +263,7 @@ def _stitch(words: Sequence[Word], kept: Sequence[int]) -> list[tuple[int, Word]
                 opener = _split(removed[0].text)[0]
                 if opener and not _split(text)[0]:
                     text = opener + text
-                opened = previous is None or _ends_sentence(previous.text)
+                opened = previous is None or closes_sentence(previous.text)
                 if opened and _starts_upper(removed[0].text):
                     text = _capitalized(text)  # "Um, so" -> "So"; "The the plan" -> "The plan"
         if following is not None:
@@ -394,7 +384,7 @@ def repair_punctuation(words: Sequence[Word]) -> list[Word]:
         if sentence_start:
             text = _capitalized(text)
         out.append(replace(word, text=text) if text != word.text else word)
-        sentence_start = _ends_sentence(text)
+        sentence_start = closes_sentence(text)
     if out:
         last = out[-1]
         lead, stem, marks = _split(last.text)

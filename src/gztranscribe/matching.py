@@ -16,6 +16,7 @@ import numpy as np
 
 from .errors import AlignmentError
 from .spoken_units import normalize_units
+from .tokens import closes_sentence
 from .types import Word
 
 if TYPE_CHECKING:
@@ -394,10 +395,6 @@ def _spread(tokens: Sequence[str], start: float, end: float) -> list[tuple[float
     return out
 
 
-def ends_sentence(token: str) -> bool:
-    return token.rstrip("\"')]}\u201d\u2019").endswith((".", "?", "!", "\u2026"))
-
-
 def _units_of(tokens: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
     """Units of every token, the token each belongs to, and sentence marks (1 start, 2 end)."""
     units: list[str] = []
@@ -405,12 +402,12 @@ def _units_of(tokens: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
     marks: list[int] = []
     for k, token in enumerate(tokens):
         mine = normalize_units(token)
-        starts = k == 0 or ends_sentence(tokens[k - 1])
+        starts = k == 0 or closes_sentence(tokens[k - 1])
         for i, unit in enumerate(mine):
             units.append(unit)
             owner.append(k)
             first = 1 if starts and i == 0 else 0
-            last = 2 if ends_sentence(token) and i == len(mine) - 1 else 0
+            last = 2 if closes_sentence(token) and i == len(mine) - 1 else 0
             marks.append(first | last)
     return units, owner, marks
 
@@ -586,7 +583,7 @@ def _fit_run(
         placed[start:stop] = _spread(run, lo, hi)  # a word or two fit in a short pause
         return
     first = start - 1
-    while first > 0 and placed[first - 1] is not None and not ends_sentence(tokens[first - 1]):
+    while first > 0 and placed[first - 1] is not None and not closes_sentence(tokens[first - 1]):
         first -= 1
     s0 = placed[first][0]  # type: ignore[index]
     before = len(" ".join(tokens[first:start]))

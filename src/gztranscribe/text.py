@@ -43,13 +43,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .tokens import closing_punctuation, sentence_end
 from .types import Paragraph, Word
-from .wordlists import TITLES
-
-SENTENCE_END = (".", "?", "!", "…", '."', '?"', '!"')
-
-_CLOSERS = '"”’)]}»'
-_ABBREVIATIONS = TITLES | {"jr", "sr", "vs"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +65,19 @@ class ParagraphStyle:
 # --- sentences --------------------------------------------------------------------------------
 
 
-def _ends_sentence(word: Word, following: Word | None) -> bool:
-    text = word.text
-    if not text.endswith(SENTENCE_END):
-        return False
-    bare = text.rstrip(_CLOSERS).rstrip(".?!…").lstrip('"“‘([').lower()
-    if text.rstrip(_CLOSERS).endswith(".") and not text.rstrip(_CLOSERS).endswith(".."):
-        if bare in _ABBREVIATIONS:
-            return False  # "Mr. Dashwood"
-        if "." in bare and following is not None and not following.text[:1].isupper():
-            return False  # "the U.S. government"
-    return True
-
-
 def split_sentences(words: Sequence[Word]) -> list[tuple[Word, ...]]:
-    """Words grouped into sentences at . ? ! … (not after "Mr." or inside "U.S. troops")."""
+    """Words grouped into sentences where ``tokens.sentence_end`` says one ends (not after
+    "Mr.", not inside "U.S. troops", not before a lower-case word), and after an acronym before
+    a capital."""
     sentences: list[tuple[Word, ...]] = []
     current: list[Word] = []
     for n, word in enumerate(words):
         current.append(word)
         following = words[n + 1] if n + 1 < len(words) else None
-        if _ends_sentence(word, following):
+        right = following.text if following else None
+        # An acronym before a capital may end a sentence ("the U.S. The Russians"): a paragraph
+        # may break there, where a cue need not.
+        if sentence_end(word.text, right) or closing_punctuation(word.text, right) == "acronym":
             sentences.append(tuple(current))
             current = []
     if current:

@@ -6,6 +6,7 @@ token, so they cannot drift apart (they once disagreed on whether « opens a wor
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from . import wordlists
@@ -50,3 +51,85 @@ def dangling(token: str) -> tuple[str, Severity] | None:
     if word in wordlists.CONJUNCTIONS:
         return "the conjunction", "warning"
     return None
+
+
+# --- where sentences end ----------------------------------------------------------------------
+# Two questions, one home. In running text, with the next word at hand (``sentence_end``): the
+# caption engine's cue breaks, the linter's sentence-break rule, paragraphs and alignment's
+# captions. Of a word alone (``closes_sentence``): cleanup's sentence case and alignment's
+# sentence marks, which must not guess from a next word that may itself be repaired or removed.
+
+ABBREVIATIONS = wordlists.TITLES | frozenset({"jr", "sr", "vs"})
+"""Words whose period is not a full stop ("Mr. Smith", "Smith Jr. said")."""
+_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+
+PunctuationKind = Literal["sentence", "clause", "comma", "acronym", "title", "initial"]
+
+
+def starts_sentence_like(token: str) -> bool:
+    """True when the token could begin a sentence (capital, digit or opening quote)."""
+    stripped = token.lstrip(OPENERS)
+    return not stripped or stripped[0].isupper() or stripped[0].isdigit() or token[0] in OPENERS
+
+
+def closing_punctuation(left: str, right: str | None) -> PunctuationKind | None:
+    """What the punctuation ending ``left`` does before ``right`` (None: nothing follows).
+
+    "sentence": a full stop ("lanes. Work", "why? because", a trailing "..." before a capital);
+    "clause": ; : a dash, or "..." inside a sentence; "comma": a comma, or a period before a
+    lower-case word ("lanes. work"); "acronym": an acronym before a capital, a sentence end or
+    not ("the U.S. The Russians", "the U.S. Senate");
+    "title"/"initial": a period that binds to the name after it ("Mr. | Smith", "J. | Smith").
+    None: no punctuation, or an acronym inside a sentence ("U.S. officials").
+    """
+    end = tail(left)
+    if not end:
+        return None
+    if end.endswith(("...", "\u2026")):
+        return "sentence" if right is None or starts_sentence_like(right) else "clause"
+    last = end[-1]
+    if last in "?!":
+        return "sentence"
+    if last == ".":
+        word = core(end)
+        if word in wordlists.TITLES:
+            return "title"
+        if len(word) == 1 and word.isalpha():
+            return "initial"
+        if right is None:
+            return "sentence"
+        if _ACRONYM.match(end):  # "U.S." ends a sentence only sometimes
+            return "acronym" if starts_sentence_like(right) else None
+        return "sentence" if starts_sentence_like(right) else "comma"
+    if last in ";:" or end.endswith(DASHES):
+        return "clause"
+    if last == ",":
+        return "comma"
+    return None
+
+
+def stray(token: str) -> bool:
+    """Punctuation with no word (a line or cue must not start with it), a dash aside."""
+    return not any(ch.isalnum() for ch in token) and not token.startswith(DASHES)
+
+
+def sentence_end(left: str, right: str | None) -> bool:
+    """A sentence ends after ``left`` (``right`` follows it; None: nothing does).
+
+    "lanes. Work" and "why? because" yes; "Mr. Smith", "U.S. officials" and "lanes. work" no;
+    the last word of a text always ends its sentence, unless a title or initial leaves it open.
+    """
+    if right is not None and stray(right):
+        return False
+    kind = closing_punctuation(left, right)
+    return kind == "sentence" or (kind is None and right is None)
+
+
+def closes_sentence(token: str) -> bool:
+    """A word that closes a sentence by itself: . ? ! (not an ellipsis, not "Mr." or "vs.")."""
+    end = tail(token)
+    if not end or end[-1] not in ".?!":
+        return False
+    if end.endswith(".."):
+        return False  # "..." trails off; the next word is not a new sentence by itself
+    return core(token) not in ABBREVIATIONS
