@@ -50,7 +50,6 @@ Measured with ``benchmarks/bench_align.py`` (bundled tiny.en, int8, 2 CPU thread
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -194,15 +193,12 @@ def build_captions(
 
 
 def _joined(cue: Cue, next_start: float, profile: StyleProfile) -> Cue:
-    """The gap rules across a join: chain a gap under ``close_gap_under``, else keep ``min_gap``."""
-    gap = round(next_start - cue.end, 3)
-    if gap <= 0 or gap >= profile.close_gap_under:
-        return cue
-    if next_start - cue.start <= profile.max_duration:
-        return replace(cue, end=next_start)
-    if gap < profile.min_gap:
-        return replace(cue, end=round(next_start - math.ceil(profile.min_gap * 1000) / 1000, 3))
-    return cue
+    """The gap rule across a join (``profiles.chained_end``), in the file's milliseconds."""
+    from .profiles import ProfileMillis, chained_end
+
+    start, end = round(cue.start * 1000), round(cue.end * 1000)
+    new_end = chained_end(start, end, round(next_start * 1000), ProfileMillis.of(profile))
+    return cue if new_end == end else replace(cue, end=new_end / 1000)
 
 
 def render_aligned(

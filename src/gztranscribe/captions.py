@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from . import tokens, wordlists
 from .formats.timestamps import to_millis
-from .profiles import PROFILES, StyleProfile
+from .profiles import PROFILES, ProfileMillis, StyleProfile, chained_end
 from .tokens import sentence_end
 from .types import Captions, Cue, Word
 
@@ -450,7 +450,7 @@ def _prepare(words: Sequence[Word], speech_end_ms: int | None, max_duration_ms: 
 
 @dataclass(frozen=True, slots=True)
 class _Limits:
-    """The profile's numbers in integer milliseconds, rounded the safe way for each rule."""
+    """The profile's numbers in integer milliseconds (``ProfileMillis``), and the long pause."""
 
     min_duration: int
     max_duration: int
@@ -461,14 +461,22 @@ class _Limits:
 
     @classmethod
     def of(cls, profile: StyleProfile) -> _Limits:
+        ms = ProfileMillis.of(profile)
         return cls(
-            min_duration=math.ceil(profile.min_duration * 1000 - 1e-6),
-            max_duration=math.floor(profile.max_duration * 1000 + 1e-6),
-            min_gap=math.ceil(profile.min_gap * 1000 - 1e-6),
-            close_gap_under=round(profile.close_gap_under * 1000),
-            max_extension=math.floor(profile.max_end_extension * 1000 + 1e-6),
+            min_duration=ms.min_duration,
+            max_duration=ms.max_duration,
+            min_gap=ms.min_gap,
+            close_gap_under=ms.close_gap_under,
+            max_extension=ms.max_extension,
             long_pause=round(LONG_PAUSE * 1000),
         )
+
+    @property
+    def millis(self) -> ProfileMillis:
+        return ProfileMillis(
+            self.min_duration, self.max_duration, self.min_gap, self.close_gap_under,
+            self.max_extension,
+        )  # fmt: skip
 
 
 def _gap_after(tok: _Tokens, b: int, speech_end_ms: int | None) -> float:
@@ -677,22 +685,12 @@ def _repair(times: list[tuple[int, int]], speech_end_ms: int | None) -> list[tup
 
 
 def _close_gaps(times: list[tuple[int, int]], lim: _Limits) -> list[tuple[int, int]]:
-    """Chain gaps under ``close_gap_under``; a gap left is then 0 or at least ``min_gap``.
-
-    Chaining extends the earlier cue to the next start unless that passes ``max_duration``; a gap
-    below ``min_gap`` that cannot be chained is widened by trimming the earlier cue's end.
-    """
+    """Every cue's end after the gap rule with the next cue (``profiles.chained_end``)."""
+    ms = lim.millis
     out = list(times)
     for i in range(len(out) - 1):
         start, end = out[i]
-        nxt = out[i + 1][0]
-        gap = nxt - end
-        if gap <= 0 or gap >= lim.close_gap_under:
-            continue
-        if nxt - start <= lim.max_duration:
-            out[i] = (start, nxt)
-        elif gap < lim.min_gap:
-            out[i] = (start, nxt - lim.min_gap)
+        out[i] = (start, chained_end(start, end, out[i + 1][0], ms))
     return out
 
 

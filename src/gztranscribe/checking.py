@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from . import tokens, wordlists
 from .caption_files import ParsedCaptions
 from .captions import LONG_PAUSE, rebalanced, retime_cues
-from .profiles import StyleProfile
+from .profiles import ProfileMillis, StyleProfile, chained_end
 from .tokens import Severity, sentence_end
 from .types import Captions, Cue
 
@@ -195,7 +195,7 @@ def _gap(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Finding]:
                 i,
                 (
                     f"gap of {_s(gap)} after cue {i}: too short to see the change; chain the cues "
-                    f"(gap 0) or leave at least {_s(math.ceil(profile.min_gap * 1000) / 1000)}"
+                    f"(gap 0) or leave at least {_s(ProfileMillis.of(profile).min_gap / 1000)}"
                 ),
             )
 
@@ -492,15 +492,13 @@ def _make_room(cues: Sequence[Cue], profile: StyleProfile) -> list[Cue]:
     a gap left under ``close_gap_under`` is chained (when the cue stays within max_duration) and
     a gap under ``min_gap`` is never created.
     """
-    min_dur = math.ceil(profile.min_duration * 1000 - 1e-6)
-    max_dur = math.floor(profile.max_duration * 1000 + 1e-6)
-    min_gap = math.ceil(profile.min_gap * 1000 - 1e-6)
-    close = round(profile.close_gap_under * 1000)
+    ms = ProfileMillis.of(profile)
     times = [(round(c.start * 1000), round(c.end * 1000)) for c in cues]
     for i, cue in enumerate(cues):
         start, end = times[i]
         chars = _chars(cue)
-        need = min(max(min_dur, math.ceil(chars * 1000 / profile.max_cps - 1e-9)), max_dur)
+        reading = math.ceil(chars * 1000 / profile.max_cps - 1e-9)
+        need = min(max(ms.min_duration, reading), ms.max_duration)
         if end - start >= need:
             continue
         nxt = times[i + 1][0] if i + 1 < len(times) else None
@@ -508,13 +506,7 @@ def _make_room(cues: Sequence[Cue], profile: StyleProfile) -> list[Cue]:
         if nxt is None:
             end = target
         elif nxt > end:
-            new_end = min(target, nxt)
-            gap = nxt - new_end
-            if 0 < gap < close and nxt - start <= max_dur:
-                new_end = nxt
-            elif 0 < gap < min_gap:
-                new_end = nxt - min_gap
-            end = max(end, new_end)
+            end = max(end, chained_end(start, min(target, nxt), nxt, ms))
         times[i] = (start, end)
     return [replace(c, start=s / 1000, end=e / 1000) for c, (s, e) in zip(cues, times)]
 
