@@ -81,6 +81,19 @@ def run_module(
     )
 
 
+# The fast tier (``pytest -m "not slow"``, about a minute) is everything that needs neither the
+# real model nor a browser; a test that asks for one of these fixtures, directly or through
+# another fixture, is slow by that alone. Tests that run the model in a subprocess say so with
+# ``@pytest.mark.slow`` (or a module's ``pytestmark``).
+SLOW_FIXTURES = frozenset({"transcriber", "model_loads", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def transcriber():
     """The bundled tiny.en, loaded once for the whole session (~1 s)."""

@@ -62,6 +62,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproces
     return folder, run_module([folder], timeout=300)
 
 
+@pytest.mark.slow
 def test_every_good_file_gets_its_outputs_beside_it(first_run) -> None:
     folder, _ = first_run
     for name in GOOD:
@@ -69,6 +70,7 @@ def test_every_good_file_gets_its_outputs_beside_it(first_run) -> None:
         assert (folder / f"{Path(name).stem}.txt").read_text().strip()
 
 
+@pytest.mark.slow
 def test_every_broken_file_is_listed_with_its_reason_and_the_exit_code_says_so(first_run) -> None:
     folder, proc = first_run
     assert proc.returncode == ExitCode.BATCH_FAILURES, proc.stderr
@@ -82,6 +84,7 @@ def test_every_broken_file_is_listed_with_its_reason_and_the_exit_code_says_so(f
     assert {f["status"] for n, f in files.items() if n in GOOD} == {"done"}
 
 
+@pytest.mark.slow
 def test_hidden_files_and_non_media_are_left_alone(first_run) -> None:
     folder, proc = first_run
     names = {Path(f["source"]).name for f in report(folder)["files"]}
@@ -90,6 +93,7 @@ def test_hidden_files_and_non_media_are_left_alone(first_run) -> None:
     assert "ignored 1 non-media file" in proc.stderr
 
 
+@pytest.mark.slow
 def test_the_summary_counts_done_skipped_failed_and_audio(first_run) -> None:
     folder, proc = first_run
     data = report(folder)
@@ -99,6 +103,7 @@ def test_the_summary_counts_done_skipped_failed_and_audio(first_run) -> None:
         assert column in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_second_run_skips_everything_done_in_seconds(first_run) -> None:
     folder, _ = first_run
     started = time.monotonic()
@@ -110,6 +115,7 @@ def test_a_second_run_skips_everything_done_in_seconds(first_run) -> None:
     assert elapsed < 15, "skipping must not load the model or decode audio"
 
 
+@pytest.mark.slow
 def test_a_changed_setting_redoes_the_files_and_force_redoes_everything(tmp_path: Path) -> None:
     folder = uploads(tmp_path / "up", {"a.wav": MEDIA / "speech.wav"})
     assert run_module([folder, "-q"]).returncode == 0
@@ -122,6 +128,7 @@ def test_a_changed_setting_redoes_the_files_and_force_redoes_everything(tmp_path
     assert report(folder)["done"] == 1
 
 
+@pytest.mark.slow
 def test_a_renamed_file_is_not_transcribed_again(tmp_path: Path) -> None:
     folder = uploads(tmp_path / "up", {"a.wav": MEDIA / "speech.wav"})
     assert run_module([folder, "-q"]).returncode == 0
@@ -131,6 +138,7 @@ def test_a_renamed_file_is_not_transcribed_again(tmp_path: Path) -> None:
     assert (folder / "renamed.vtt").read_text() == (folder / "a.vtt").read_text()
 
 
+@pytest.mark.slow
 def test_same_stems_in_different_folders_never_overwrite_each_other(tmp_path: Path) -> None:
     folder = uploads(tmp_path / "up", {"a/ep.wav": MEDIA / "speech.wav", "b/ep.wav": MEDIA / "speech-8k.wav"})
     uploads(folder, {"a/ep.mp3": MEDIA / "speech.mp3"})
@@ -142,6 +150,7 @@ def test_same_stems_in_different_folders_never_overwrite_each_other(tmp_path: Pa
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_glob_narrows_the_files(tmp_path: Path) -> None:
     folder = uploads(tmp_path / "up", {"a.wav": MEDIA / "speech.wav", "b.mp3": MEDIA / "speech.mp3"})
     assert run_module(["batch", folder, "--glob", "*.mp3", "-q"]).returncode == 0
@@ -149,6 +158,7 @@ def test_glob_narrows_the_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.slow
 def test_a_killed_batch_leaves_no_partial_output_and_a_rerun_finishes(tmp_path: Path, sig) -> None:
     folder = uploads(tmp_path / "up", {"a.wav": MEDIA / "speech.wav", "b.mp4": SAMPLE})
     proc = subprocess.Popen(
@@ -175,6 +185,7 @@ def test_a_killed_batch_leaves_no_partial_output_and_a_rerun_finishes(tmp_path: 
     assert outputs_of(folder, "b.mp4") == ["b.json", "b.txt", "b.vtt"]
 
 
+@pytest.mark.slow
 def test_real_en_as_a_batch_meets_the_accuracy_promise(tmp_path: Path) -> None:
     """Corpus WER of the batch's transcripts with tests/data/eval/wer_dir.py: at most 0.07."""
     out = tmp_path / "out"
@@ -217,6 +228,7 @@ def test_the_library_call_yields_results_as_files_finish(tmp_path: Path, transcr
     assert jiwer.wer(reference.lower(), (folder / "a.txt").read_text().lower()) < 0.3
 
 
+@pytest.mark.slow
 def test_jobs_run_files_at_once_with_the_same_results(tmp_path: Path) -> None:
     files = {"a.wav": MEDIA / "speech.wav", "b.flac": MEDIA / "speech.flac", "c.mp3": MEDIA / "speech.mp3"}
     one = uploads(tmp_path / "one", files)

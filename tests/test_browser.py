@@ -37,6 +37,8 @@ from conftest import SAMPLE, run_module
 from gztranscribe.formats.vtt import render_captions
 from gztranscribe.types import Captions, Cue
 
+pytestmark = pytest.mark.slow  # the real model (or a browser/cluster) on real media
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -31,6 +31,8 @@ from gztranscribe.caption_files import read_caption_file
 from gztranscribe.formats.jsonfile import read_transcript
 from gztranscribe.profiles import PROFILES
 
+pytestmark = pytest.mark.slow  # the real model (or a browser/cluster) on real media
+
 REPO = Path(__file__).resolve().parents[1]
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"

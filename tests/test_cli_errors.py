@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import typer
 import webvtt
-
 from conftest import MEDIA, REPO_ROOT, SAMPLE, SPEECH_TEXT, leftovers, run_module, wer
+
 from gztranscribe import __version__
 from gztranscribe.cli import app
 from gztranscribe.errors import ExitCode
@@ -286,6 +286,7 @@ def all_formats_run(tmp_path_factory: pytest.TempPathFactory):
     return proc, out
 
 
+@pytest.mark.slow
 def test_a_real_run_writes_exactly_the_requested_formats_and_is_silent_with_quiet(
     all_formats_run,
 ) -> None:
@@ -295,6 +296,7 @@ def test_a_real_run_writes_exactly_the_requested_formats_and_is_silent_with_quie
     assert sorted(p.name for p in out.iterdir()) == sorted(f"speech.{f}" for f in ALL_FORMATS)
 
 
+@pytest.mark.slow
 def test_the_real_runs_files_are_valid_and_hold_the_spoken_sentence(all_formats_run) -> None:
     _, out = all_formats_run
     reference = SPEECH_TEXT.read_text(encoding="utf-8")
@@ -325,6 +327,7 @@ def test_without_options_vtt_txt_and_json_are_written_beside_the_input(
     assert len(model_loads) == 1
 
 
+@pytest.mark.slow
 def test_a_path_with_spaces_and_unicode_works_in_a_real_process(tmp_path: Path) -> None:
     media = tmp_path / "my clip é.wav"
     shutil.copy(SPEECH, media)
@@ -345,6 +348,7 @@ def test_without_quiet_every_written_file_is_reported(cli, model_loads, tmp_path
 
 # =========================================================================== render
 @pytest.mark.parametrize("fmt", ["srt", "vtt", "txt"])
+@pytest.mark.slow
 def test_render_from_the_json_reproduces_what_transcription_wrote_without_the_model(
     cli, no_model, all_formats_run, tmp_path: Path, fmt: str
 ) -> None:
@@ -356,6 +360,7 @@ def test_render_from_the_json_reproduces_what_transcription_wrote_without_the_mo
     assert rendered == (out / f"speech.{fmt}").read_bytes()
 
 
+@pytest.mark.slow
 def test_render_with_another_profile_changes_the_captions_not_the_words(
     cli, no_model, all_formats_run, tmp_path: Path
 ) -> None:
@@ -423,6 +428,7 @@ def _wait_for(proc: subprocess.Popen[bytes], needle: bytes, timeout: float) -> b
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.slow
 def test_an_interrupt_while_transcribing_exits_130_and_leaves_no_output(
     tmp_path: Path, sig: signal.Signals
 ) -> None:

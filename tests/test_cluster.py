@@ -29,6 +29,8 @@ from gztranscribe.cluster import ClusterError, run_batch_on_cluster
 from gztranscribe.errors import ExitCode, UsageError
 from gztranscribe.settings import Overrides, resolve_settings
 
+pytestmark = pytest.mark.slow  # the real model (or a browser/cluster) on real media
+
 FILES = {
     "a.wav": MEDIA / "speech.wav",
     "b.mp3": MEDIA / "speech.mp3",

@@ -23,6 +23,8 @@ from gztranscribe.document import build_document
 from gztranscribe.media import extract_audio
 from gztranscribe.types import Transcript
 
+pytestmark = pytest.mark.slow  # the real model (or a browser/cluster) on real media
+
 DISFLUENT = EVAL / "disfluent-en"
 CLIPS = (
     "mfa_crossword",  # but um montreal but um but montreal forced aligner

@@ -21,6 +21,8 @@ from whisper_normalizer.english import EnglishTextNormalizer
 from gztranscribe.formats.jsonfile import read_transcript
 from gztranscribe.pipeline import OutputOptions, transcribe_file
 
+pytestmark = pytest.mark.slow  # the real model (or a browser/cluster) on real media
+
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO / "tests" / "data" / "eval"
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"

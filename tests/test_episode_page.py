@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import EVAL, REPO_ROOT, wer
 
+pytestmark = pytest.mark.slow  # the real model (or a browser/cluster) on real media
+
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 GLOSSARY = REPO_ROOT / "tests" / "data" / "glossary" / "quicktake.txt"
 PUBLISHED = EVAL / "examples" / "quicktake-kazakhstan.txt"

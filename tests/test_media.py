@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import GOOD_SPEECH, MEDIA, SPEECH_TEXT, wer
+
 from gztranscribe.errors import InputError, MediaError
 from gztranscribe.media import SAMPLE_RATE, extract_audio, ffmpeg_executable, probe
 
