@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .matching import AlignmentResult, AlignOptions, WordSource, true_runs
+from .onsets import HOP, WINDOW, OnsetOptions, energy_db, refine_onsets
 from .types import SAMPLE_RATE, Word
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def voiced_seconds(db: np.ndarray, start: float, end: float, hop: float) -> floa
     context = db[max(0, f0 - 300) : min(len(db), f1 + 300)]
     floor = float(np.percentile(context, 10))
     peak = float(np.percentile(context, 95))
-    threshold = max(floor + 12.0, peak - 30.0)
+    onset = OnsetOptions()  # the onset finder's idea of sound: well above the floor, near the peak
+    threshold = max(floor + onset.rise_db, peak - onset.below_peak_db)
     return float(np.sum(db[f0:f1] > threshold)) * hop
 
 
@@ -77,8 +79,6 @@ def _split_swallowed_pauses(
     the onset snap cannot help, since there is no gap between the two words to search in. A
     silence of at least ``SWALLOWED_PAUSE`` inside a word's time is not part of the word.
     """
-    from .onsets import HOP, WINDOW, energy_db
-
     db = energy_db(audio, SAMPLE_RATE)
     quiet = db < _silence_threshold(db)
     min_frames = round(SWALLOWED_PAUSE / HOP)
@@ -133,8 +133,6 @@ def finish_alignment(
         from .forced_alignment import force_align_spans
 
         result = force_align_spans(result, audio, model, options, language=language)
-    from .onsets import OnsetOptions, refine_onsets
-
     min_gap = OnsetOptions().min_gap
     split = _split_swallowed_pauses(result.words, result.sources, audio)
     refined = refine_onsets(split, audio, SAMPLE_RATE)
