@@ -276,7 +276,10 @@ def transcribe(
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Transcribe one file: write captions (.vtt), a clean transcript (.txt) and the full result (.json)."""
+    """Transcribe one video or audio file.
+
+    Writes captions (.vtt), a clean transcript (.txt) and the full result (.json) beside it.
+    """
     from .pipeline import preflight, transcribe_file
     from .settings import resolve_settings
 
@@ -357,7 +360,10 @@ def batch(
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Transcribe every media file in a folder: skip finished ones, keep going past bad ones, report."""
+    """Transcribe every media file in a folder.
+
+    Skips files already done, keeps going past bad ones, and ends with a report.
+    """
     from .batch import REPORT_NAME, run_batch
     from .settings import resolve_settings
 
@@ -499,7 +505,10 @@ def render(
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Render other formats from a saved .json transcript, without transcribing again."""
+    """Render other formats from a saved .json transcript.
+
+    Nothing is transcribed again: the .json holds every word with its times.
+    """
     from .pipeline import render_file
     from .settings import resolve_settings
 

@@ -133,7 +133,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", help="Where --fix writes (.vtt or .srt)."),
         ] = None,
     ) -> None:
-        """Check a caption file against the style guide and the WebVTT/SRT spec.
+        """Check a caption file against the style guide and spec.
+
+        Every rule of the style guide under a profile (--profile), and the WebVTT or SRT spec.
 
         Prints one line per problem (FILE:CUE N (time): rule: message) and a summary. Exit
         status: 0 when there are no errors (warnings allowed), 7 when there are errors, 8 when
@@ -197,7 +199,9 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--quiet", "-q", help="Print nothing on success.")
         ] = False,
     ) -> None:
-        """Convert captions between SRT and WebVTT (or normalise a file to its own format).
+        """Convert captions between SRT and WebVTT.
+
+        Or normalise a file to its own format.
 
         Cue times and text are kept exactly; WebVTT text is escaped properly; tags are dropped.
         A malformed input (bad timestamp, text without a timing line) is refused with the line
