@@ -28,7 +28,7 @@ GOOD = {
 }
 BROKEN = {
     "empty.mp4": (MEDIA / "empty.mp4", "empty"),
-    "text.mp4": (MEDIA / "text.mp4", "not a media file"),
+    "text.mp4": (MEDIA / "text.mp4", "not a media file (it is text)"),
     "truncated.mp4": (MEDIA / "truncated.mp4", "not a media file"),
     "no-audio.mp4": (MEDIA / "no-audio.mp4", "no audio track"),
 }

@@ -9,6 +9,7 @@ PATH, else the one from imageio-ffmpeg, so no system package is needed.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def probe(path: Path) -> MediaInfo:
             fmt = container.format.name
             duration = container.duration / 1_000_000 if container.duration else 0.0
             if not audio:
+                _refuse_text(path)  # ffmpeg reads text as a "video" (tty) or as subtitles
                 what = "a video" if has_video else "a file"
                 raise MediaError(
                     f"{path}: {what} with no audio track; export it again with its sound"
@@ -94,11 +96,55 @@ def probe(path: Path) -> MediaInfo:
     except MediaError:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        _refuse_text(path)
         reason = getattr(exc, "strerror", None) or str(exc)
         raise MediaError(
             f"{path}: not a media file ffmpeg can read ({reason}); "
             "it may be truncated, still uploading, or not audio/video at all"
         ) from None
+
+
+def _refuse_text(path: Path) -> None:
+    """A text file given as media is named as what it is, not as broken media."""
+    kind = sniff_text(path)
+    if kind is not None:
+        advice = "give the episode's video or audio file"
+        if kind != "text":
+            advice += f", or run `gztranscribe check {path}` to check captions"
+        raise MediaError(f"{path}: not a media file (it is {kind}); {advice}")
+
+
+_SRT_TIMING = re.compile(r"^\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}\s*-->")
+
+
+def sniff_text(path: Path, size: int = 4096) -> str | None:
+    """What a text file is ("text", "a WebVTT caption file"...), or None when it is not text.
+
+    Text is UTF-8 (or ASCII) without NUL bytes in its first ``size`` bytes; a cut multi-byte
+    character at the end of the sample is allowed. Media containers always hold binary bytes.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(size)
+    except OSError:
+        return None
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    if encoding == "utf-16":
+        head = head[: len(head) // 2 * 2]
+    elif not head or b"\0" in head:
+        return None
+    try:
+        text = head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return None
+        text = head[: exc.start].decode(encoding)
+    text = text.lstrip("\ufeff")
+    if text.startswith("WEBVTT"):
+        return "a WebVTT caption file"
+    if _SRT_TIMING.match(text):
+        return "an SRT caption file"
+    return "text"
 
 
 def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
