@@ -77,7 +77,7 @@ def test_every_broken_file_is_listed_with_its_reason_and_the_exit_code_says_so(f
         assert files[name]["status"] == "failed"
         assert reason in files[name]["reason"]
         assert files[name]["exit_code"] == ExitCode.MEDIA
-        assert re.search(rf"failed: .*{re.escape(name)}: .*{reason}", proc.stderr)
+        assert re.search(rf"failed: .*{re.escape(name)}: .*{re.escape(reason)}", proc.stderr)
         assert outputs_of(folder, name) == []
     assert {f["status"] for n, f in files.items() if n in GOOD} == {"done"}
 

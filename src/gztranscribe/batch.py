@@ -28,7 +28,7 @@ import numpy as np
 from .errors import GzError, InputError
 from .formats import WRITERS
 from .media import extract_audio, probe
-from .output import prepare_output_dir, write_files
+from .output import BACKUP_SUFFIX, prepare_output_dir, write_files
 from .pipeline import transcribe_file
 from .settings import Settings
 from .transcribe import Transcriber
@@ -40,7 +40,7 @@ MEDIA_SUFFIXES = {
     ".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".oga", ".opus", ".wma", ".aif", ".aiff", ".amr",
 }  # fmt: skip
 OWN_FILES = {MANIFEST_NAME, REPORT_NAME, "gztranscribe.toml"}
-OUTPUT_SUFFIXES = {f".{fmt}" for fmt in WRITERS}
+OUTPUT_SUFFIXES = {f".{fmt}" for fmt in WRITERS} | {BACKUP_SUFFIX}  # our outputs and their backups
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +209,8 @@ class Manifest:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_files({self.path: json.dumps(self.data, indent=1, sort_keys=True) + "\n"})
+        text = json.dumps(self.data, indent=1, sort_keys=True) + "\n"
+        write_files({self.path: text}, backup=False)
 
 
 # --------------------------------------------------------------------------- processing
@@ -484,7 +485,7 @@ def summarize(
             summary.results.sort(key=order)
         report_root = settings.outputs.output_dir or folder
         if report_root.is_dir():
-            write_files({report_root / REPORT_NAME: report_text(summary)})
+            write_files({report_root / REPORT_NAME: report_text(summary)}, backup=False)
     return summary
 
 

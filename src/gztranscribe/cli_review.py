@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         quiet: QuietOpt = False,
     ) -> None:
-        """Review and fix an episode in the browser.
+        """Review an episode in the browser, and fix its text.
 
         Watch it with its captions, fix the text, save.
 
