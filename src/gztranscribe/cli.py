@@ -30,7 +30,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__
-from .batch import default_jobs
+from .batch import STILL_FAILING, default_jobs
 from .errors import ExitCode, GzError, InputError
 from .transcribe import Transcriber
 
@@ -322,6 +322,14 @@ def batch(
         Optional[str], typer.Option("--glob", help='Only files matching this pattern, e.g. "*.mp4".')
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo files already done.")] = False,
+    skip_failed: Annotated[
+        bool,
+        typer.Option(
+            "--skip-failed",
+            help="Do not retry files that failed before and have not changed since (same bytes, "
+            "same settings); they are listed, and do not make the exit status 9 (for cron).",
+        ),
+    ] = False,
     jobs: Annotated[
         Optional[int],
         typer.Option(
@@ -389,6 +397,7 @@ def batch(
                     recursive=recursive,
                     pattern=glob,
                     force=force,
+                    skip_failed=skip_failed,
                     jobs=jobs or 1,
                     on_event=on_event,
                     cluster=cluster,
@@ -401,6 +410,7 @@ def batch(
                     recursive=recursive,
                     pattern=glob,
                     force=force,
+                    skip_failed=skip_failed,
                     jobs=jobs or default_jobs(),
                     on_event=on_event,
                 )
@@ -455,8 +465,9 @@ def batch_progress(quiet: bool) -> Iterator[Any]:
                     completed=state["finished"],
                     description=f"{state['files']}/{state['total']} files",
                 )
-            mark = {"done": "done", "skipped": "skip", "failed": "FAIL"}[result.status]
-            line = f"{mark}  {result.reason if result.status == 'failed' else result.source}"
+            mark = {"done": "done", "skipped": "skip", "failed": "FAIL", "not-retried": "KNOWN"}
+            shown = result.source if result.status in ("done", "skipped") else result.reason
+            line = f"{mark[result.status]}  {shown}"
             progress.console.print(line, markup=False, soft_wrap=True)
 
     with progress:
@@ -464,8 +475,13 @@ def batch_progress(quiet: bool) -> Iterator[Any]:
 
 
 def print_summary(summary: Any, *, quiet: bool) -> None:
-    """The end-of-batch table; failures are listed even in quiet mode (cron mails stderr)."""
+    """The end-of-batch table; failures are listed even in quiet mode (cron mails stderr).
+
+    Files not retried (``--skip-failed``) are listed only without ``--quiet``: a cron job that
+    uses both mails nothing until something new fails.
+    """
     failed = [r for r in summary.results if r.status == "failed"]
+    known = [r for r in summary.results if r.status == "not-retried"]
     if quiet:
         for r in failed:
             err.print(f"failed: {r.reason}", markup=False, soft_wrap=True)
@@ -473,12 +489,11 @@ def print_summary(summary: Any, *, quiet: bool) -> None:
     from rich.table import Table
 
     table = Table(title="gztranscribe batch", show_header=True)
-    for column in ("done", "skipped", "failed", "audio", "wall time", "speed"):
+    columns = ["done", "skipped", "failed"] + (["not retried"] if known else [])
+    for column in (*columns, "audio", "wall time", "speed"):
         table.add_column(column, justify="right")
     table.add_row(
-        str(summary.count("done")),
-        str(summary.count("skipped")),
-        str(summary.count("failed")),
+        *(str(summary.count(c.replace(" ", "-"))) for c in columns),
         _clock(summary.audio_seconds),
         _clock(summary.wall_seconds),
         f"{summary.speed:.1f}x real time" if summary.audio_seconds else "-",
@@ -486,6 +501,16 @@ def print_summary(summary: Any, *, quiet: bool) -> None:
     err.print(table)
     for r in failed:
         err.print(f"failed: {r.reason}", markup=False, soft_wrap=True)
+    for r in known:
+        err.print(f"not retried: {r.reason}", markup=False, soft_wrap=True)
+    again = sum(1 for r in failed if r.reason.startswith(STILL_FAILING))
+    if again:
+        err.print(
+            f"{again} file(s) failed again unchanged; `--skip-failed` stops retrying them until "
+            "they change",
+            markup=False,
+            soft_wrap=True,
+        )
     if summary.ignored:
         err.print(f"ignored {len(summary.ignored)} non-media file(s)", markup=False)
 

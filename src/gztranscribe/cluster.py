@@ -99,6 +99,7 @@ def run_batch_on_cluster(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    skip_failed: bool = False,
     jobs: int = 1,
     on_event: Event | None = None,
     cluster: str | None = None,
@@ -115,7 +116,8 @@ def run_batch_on_cluster(
 
     def produce(listen: Event) -> Iterator[ItemResult]:
         for position, result in _positioned_results(
-            folder, settings, recursive, pattern, force, jobs, listen, cluster, workers
+            folder, settings, recursive, pattern, (force, skip_failed), jobs, listen, cluster,
+            workers,
         ):
             positions[id(result)] = position
             yield result
@@ -132,6 +134,7 @@ def process_folder_on_cluster(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    skip_failed: bool = False,
     jobs: int = 1,
     on_event: Event | None = None,
     cluster: str | None = None,
@@ -143,16 +146,21 @@ def process_folder_on_cluster(
     "result"; plus "cluster" (address, workers) once the cluster is ready.
     """
     for _, result in _positioned_results(
-        folder, settings, recursive, pattern, force, jobs, on_event, cluster, workers
+        folder, settings, recursive, pattern, (force, skip_failed), jobs, on_event, cluster,
+        workers,
     ):
         yield result
 
 
 def _positioned_results(
-    folder: Path, settings: Settings, recursive: bool, pattern: str | None, force: bool,
-    jobs: int, on_event: Event | None, cluster: str | None, workers: int | None,
+    folder: Path, settings: Settings, recursive: bool, pattern: str | None,
+    redo: tuple[bool, bool], jobs: int, on_event: Event | None, cluster: str | None,
+    workers: int | None,
 ) -> Iterator[tuple[tuple[int, int], ItemResult]]:  # fmt: skip
-    """The results, each with its place in a local batch's report: (phase, index in the plan)."""
+    """The results, each with its place in a local batch's report: (phase, index in the plan).
+
+    ``redo`` is ``(force, skip_failed)``, as ``batch.process_folder`` takes them.
+    """
     if cluster is not None and workers is not None:
         raise UsageError(
             "give either --cluster ADDRESS (a running Dask cluster) or --workers N (a local one), "
@@ -173,7 +181,7 @@ def _positioned_results(
     try:
         if cluster is not None:
             connection.open()  # a mistyped address fails before hours of hashing, not after
-        yield from _process(dist, connection, folder, settings, recursive, pattern, force, emit)
+        yield from _process(dist, connection, folder, settings, recursive, pattern, redo, emit)
     finally:
         connection.close()
 
@@ -268,8 +276,9 @@ class _Connection:
 
 def _process(
     dist: ModuleType, connection: _Connection, folder: Path, settings: Settings, recursive: bool,
-    pattern: str | None, force: bool, emit: Event,
+    pattern: str | None, redo: tuple[bool, bool], emit: Event,
 ) -> Iterator[tuple[tuple[int, int], ItemResult]]:  # fmt: skip
+    force, skip_failed = redo
     # ---- the same planning and skip-done as batch.process_folder, on this machine
     sources, ignored = batch.discover(folder, recursive=recursive, pattern=pattern)
     emit("ignored", {"paths": ignored})
@@ -291,10 +300,9 @@ def _process(
             error = InputError(f"{item.source}: cannot be read ({exc.strerror})")
             yield (0, place), batch._emit(emit, batch._failed(item, error, started))
             continue
-        reused = None if force else manifest.done_outputs(content, fingerprint)
-        if reused is not None:
-            skipped = batch._skipped(item, reused, manifest, content, fingerprint, started)
-            yield (0, place), batch._emit(emit, skipped)
+        earlier = batch.triage(manifest, item, content, fingerprint, force, skip_failed, started)
+        if earlier is not None:
+            yield (0, place), batch._emit(emit, earlier)
             continue
         pending.append((item, content))
         places.append(place)
@@ -354,8 +362,7 @@ def _process(
             item, content = pending[index]
             result = _collect(dist, payload, item, remote[index], connection)
             payload.release()
-            if result.status == "done":
-                manifest.record(content, fingerprint, item.source, list(result.outputs))
+            result = batch.settle(manifest, content, fingerprint, result)
             yield (1, places[index]), batch._emit(emit, result)
     finally:
         with contextlib.suppress(Exception):  # the connection may already be gone
