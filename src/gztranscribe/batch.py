@@ -246,8 +246,9 @@ def process_folder(
 ) -> Iterator[ItemResult]:
     """Yield one result per media file in ``folder``; never raises for a single bad file.
 
-    ``on_event(name, data)`` reports progress: "plan" (files, total audio seconds), "start"
-    (source), "progress" (source, done, total seconds), "result" (the ItemResult).
+    ``on_event(name, data)`` reports progress: "plan" (files, total audio seconds, each file's
+    duration), "start" (source), "phase" (source, phase), "progress" (source, done, total
+    seconds), "result" (the ItemResult).
     ``skip_failed``: a file that failed before and has not changed since (same bytes, same
     settings) is not tried again; it is reported "not-retried" with its earlier reason.
     """
@@ -260,7 +261,8 @@ def process_folder(
     manifest = Manifest(out_root / MANIFEST_NAME)
     fingerprint = settings.fingerprint()
     durations = {item.source: _duration_or_zero(item.source) for item in items}
-    emit("plan", {"files": len(items), "audio_seconds": sum(durations.values())})
+    total = sum(durations.values())
+    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
 
     pending: list[tuple[BatchItem, str]] = []
     for item in items:
@@ -426,6 +428,7 @@ def _transcribe_item(
         on_progress=lambda done, total: emit(
             "progress", {"source": item.source, "done": done, "total": total}
         ),
+        on_stage=lambda name: emit("phase", {"source": item.source, "phase": name}),
     )
     return ItemResult(
         source=item.source,

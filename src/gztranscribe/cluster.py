@@ -288,7 +288,8 @@ def _process(
     manifest = Manifest(out_root / batch.MANIFEST_NAME)
     fingerprint = settings.fingerprint()
     durations = {item.source: batch._duration_or_zero(item.source) for item in items}
-    emit("plan", {"files": len(items), "audio_seconds": sum(durations.values())})
+    total = sum(durations.values())
+    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
 
     pending: list[tuple[BatchItem, str]] = []
     places: list[int] = []  # each pending item's index in the plan
@@ -380,6 +381,8 @@ def _emit_worker_event(
 ) -> None:
     if msg.get("event") == "start":
         emit("start", {"source": source, "audio_seconds": durations[source]})
+    elif msg.get("event") == "phase":
+        emit("phase", {"source": source, "phase": msg["phase"]})
     elif msg.get("event") == "progress":
         emit("progress", {"source": source, "done": msg["done"], "total": msg["total"]})
 
@@ -639,7 +642,7 @@ def _staging_dir(item: BatchItem) -> Path:
 
 
 class _WorkerEvents:
-    """The batch's ``emit`` on a worker: "start" and throttled "progress" as Dask events."""
+    """The batch's ``emit`` on a worker: "start", "phase" and throttled "progress" as Dask events."""
 
     def __init__(self, worker: Worker, topic: str | None, index: int) -> None:
         self.worker, self.topic, self.index = worker, topic, index
@@ -650,6 +653,9 @@ class _WorkerEvents:
             return
         if name == "start":
             self.worker.log_event(self.topic, {"event": "start", "item": self.index})
+        elif name == "phase":
+            event = {"event": "phase", "item": self.index, "phase": str(data["phase"])}
+            self.worker.log_event(self.topic, event)
         elif name == "progress":
             now = time.monotonic()
             done, total = float(data["done"]), float(data["total"])

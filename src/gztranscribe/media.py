@@ -12,6 +12,8 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,8 +149,16 @@ def sniff_text(path: Path, size: int = 4096) -> str | None:
     return "text"
 
 
-def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects."""
+def extract_audio(
+    path: Path,
+    sample_rate: int = SAMPLE_RATE,
+    on_progress: Callable[[float], None] | None = None,
+) -> np.ndarray:
+    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects.
+
+    ``on_progress(seconds)`` hears how much audio has been decoded so far (an hour-long file takes
+    seconds to read, and a producer should see that it is moving).
+    """
     import ffmpeg
 
     check_input_file(path)
@@ -160,21 +170,49 @@ def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     args = stream.compile(cmd=ffmpeg_executable())
     # The input path is passed after "-i"; ffmpeg would read a leading "-" as an option.
     args = [a if a != str(path) else _safe_path(path) for a in args]
-    try:
-        proc = subprocess.run(args, capture_output=True, check=False)
-    except OSError as exc:
-        raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
-    if proc.returncode != 0:
-        if b"matches no streams" in proc.stderr:
+    returncode, data, stderr = _run_streaming(args, 2 * sample_rate, on_progress)
+    if returncode != 0:
+        if b"matches no streams" in stderr:
             raise MediaError(f"{path}: no audio track; export it again with its sound")
-        detail = _last_line(proc.stderr) or f"ffmpeg exit code {proc.returncode}"
+        detail = _last_line(stderr) or f"ffmpeg exit code {returncode}"
         raise MediaError(
             f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
         )
-    pcm = np.frombuffer(proc.stdout, dtype=np.int16)
+    pcm = np.frombuffer(data, dtype=np.int16)
     if pcm.size == 0:
         raise MediaError(f"{path}: the audio track holds no samples; the file may be truncated")
     return pcm.astype(np.float32) / 32768.0
+
+
+def _run_streaming(
+    args: list[str], bytes_per_second: int, on_progress: Callable[[float], None] | None
+) -> tuple[int, bytes, bytes]:
+    """Run ffmpeg, reading its PCM as it comes; (exit code, stdout, stderr). Killed on Ctrl-C."""
+    chunks: list[bytes] = []
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty ffmpeg cannot block
+        try:
+            proc = subprocess.Popen(
+                args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL
+            )
+        except OSError as exc:
+            raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
+        try:
+            assert proc.stdout is not None
+            received = 0
+            while chunk := proc.stdout.read(1 << 18):
+                chunks.append(chunk)
+                received += len(chunk)
+                if on_progress is not None:
+                    on_progress(received / bytes_per_second)
+            returncode = proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        errors.seek(0)
+        return returncode, b"".join(chunks), errors.read()
 
 
 def _safe_path(path: Path) -> str:
