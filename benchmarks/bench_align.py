@@ -51,7 +51,7 @@ REFERENCE = EPISODE.parent / "reference.json"
 SONNET = EVAL / "real-en" / "sonnet001.wav"
 SENSE = sorted((EVAL / "real-en").glob("sense_and_sensibility_*.wav"))
 WRONG = [
-    REPO / "samples" / "commentary.txt",
+    REPO / "samples" / "reference" / "commentary.txt",
     EVAL / "episodes" / "real-mix" / "reference.txt",
     EVAL / "real-en" / "sonnet002.txt",
     EVAL / "real-en" / "lucier.txt",

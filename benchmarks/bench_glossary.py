@@ -81,7 +81,7 @@ def sets() -> dict[str, tuple[list[Item], Path]]:
             GLOSSARIES / "quicktake.txt",
         ),
         "sample": (
-            [Item(REPO / "samples" / "commentary.mp4", (REPO / "samples" / "commentary.txt").read_text())],
+            [Item(REPO / "samples" / "commentary.mp4", (REPO / "samples" / "reference" / "commentary.txt").read_text())],
             GLOSSARIES / "commentary.txt",
         ),
         "real-en": (real, GLOSSARIES / "unrelated.txt"),

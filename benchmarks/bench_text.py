@@ -51,7 +51,7 @@ PUBLISHED = {
     ),
     "sample (commentary, 1 min)": (
         REPO / "samples" / "commentary.mp4",
-        REPO / "samples" / "commentary.json",
+        REPO / "samples" / "reference" / "commentary.json",
     ),
 }
 

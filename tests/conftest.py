@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 EVAL = REPO_ROOT / "tests" / "data" / "eval"
 MEDIA = REPO_ROOT / "tests" / "data" / "media"
 SAMPLE = REPO_ROOT / "samples" / "commentary.mp4"
-SAMPLE_TEXT = REPO_ROOT / "samples" / "commentary.txt"
+SAMPLE_TEXT = REPO_ROOT / "samples" / "reference" / "commentary.txt"
 
 SPEECH_TEXT = MEDIA / "speech.txt"
 # The same sentence in every container/codec the README promises ("any container or codec").

@@ -28,7 +28,7 @@ GOOD = {
 }
 BROKEN = {
     "empty.mp4": (MEDIA / "empty.mp4", "empty"),
-    "text.mp4": (MEDIA / "text.mp4", "not a media file"),
+    "text.mp4": (MEDIA / "text.mp4", "not a media file (it is text)"),
     "truncated.mp4": (MEDIA / "truncated.mp4", "not a media file"),
     "no-audio.mp4": (MEDIA / "no-audio.mp4", "no audio track"),
 }
@@ -79,7 +79,7 @@ def test_every_broken_file_is_listed_with_its_reason_and_the_exit_code_says_so(f
         assert files[name]["status"] == "failed"
         assert reason in files[name]["reason"]
         assert files[name]["exit_code"] == ExitCode.MEDIA
-        assert re.search(rf"failed: .*{re.escape(name)}: .*{reason}", proc.stderr)
+        assert re.search(rf"failed: .*{re.escape(name)}: .*{re.escape(reason)}", proc.stderr)
         assert outputs_of(folder, name) == []
     assert {f["status"] for n, f in files.items() if n in GOOD} == {"done"}
 

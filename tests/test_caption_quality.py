@@ -13,7 +13,7 @@ producer would run it); the tests read the VTT and JSON it wrote and hold them t
 
 The 5-minute episode (``tests/data/eval/episodes/quicktake-slt``, synthetic speech over a 4-second
 intro, ``reference.json`` with each sentence's exact start) and the bundled sample (with its
-reference sentences in ``samples/commentary.json``).
+reference sentences in ``samples/reference/commentary.json``).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 SAMPLE = REPO / "samples" / "commentary.mp4"
 REFERENCES = {
     EPISODE: EPISODE.parent / "reference.json",
-    SAMPLE: REPO / "samples" / "commentary.json",
+    SAMPLE: REPO / "samples" / "reference" / "commentary.json",
 }
 MEDIA = [pytest.param(EPISODE, id="episode"), pytest.param(SAMPLE, id="sample")]
 BROADCAST = PROFILES["broadcast"]

@@ -841,7 +841,7 @@ def test_natural_paragraph_has_zero_style_violations(cps: float, pause: float) -
     assert style_problems(captions, words, BROADCAST) == []
 
 
-# The sample commentary (samples/commentary.json): real sentence times, words spread over each
+# The sample commentary (samples/reference/commentary.json): real sentence times, words spread over each
 # sentence by characters, the way a forced aligner without word times would.
 COMMENTARY = [
     (3.809, 7.253, "Good evening, I'm Dana Miller, and this is the local news desk."),

@@ -55,7 +55,7 @@ def assert_clean_exit(result, code: int) -> None:
         ("no-such-file.mp4", ExitCode.INPUT, "no such file"),
         ("a-folder.mp4", ExitCode.INPUT, "is a folder"),
         ("empty.mp4", ExitCode.MEDIA, "empty"),
-        ("text.mp4", ExitCode.MEDIA, "not a media file"),
+        ("text.mp4", ExitCode.MEDIA, "not a media file (it is text)"),
         ("truncated.mp4", ExitCode.MEDIA, "not a media file"),
         ("no-audio.mp4", ExitCode.MEDIA, "no audio track"),
     ],

@@ -78,7 +78,7 @@ def test_writes_captions_transcript_and_json_beside_each_other(cli_outputs, medi
 )
 def test_transcript_text_meets_the_accuracy_bound(cli_outputs, media: Path, bound: float) -> None:
     reference = (
-        (REPO / "samples" / "commentary.txt")
+        (REPO / "samples" / "reference" / "commentary.txt")
         if media == SAMPLE
         else media.parent / "reference.txt"
     ).read_text()

@@ -93,6 +93,48 @@ def test_probe_refuses_broken_media_with_a_media_error_that_names_the_file(
     assert "\n" not in str(info.value)
 
 
+TEXTS = {
+    # name: (content, what the error calls it). ffmpeg reads .txt as an ANSI-art "video", .vtt and
+    # .srt as subtitle streams, and most other text as nothing at all.
+    "script.txt": ("Ian Bremmer: Kazakhstan's new president.\nSecond paragraph.\n", "text"),
+    "notes.md": ("# Episode 12\n\n- intro\n- guest\n", "text"),
+    "episode.mp4": ("This is not a video.\n", "text"),
+    "show.toml": ('model = "tiny.en"\n', "text"),
+    "unicode.txt": ("Café société — naïve “quotes” 日本語\n" * 400, "text"),
+    "episode.vtt": ("WEBVTT\n\n00:00.000 --> 00:02.000\nHello.\n", "a WebVTT caption file"),
+    "episode.srt": ("1\n00:00:00,000 --> 00:00:02,000\nHello.\n", "an SRT caption file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_a_text_file_given_as_media_is_called_text_not_a_video_without_sound(
+    tmp_path: Path, name: str
+) -> None:
+    content, kind = TEXTS[name]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(MediaError) as info:
+        probe(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: not a media file (it is {kind}); ")
+    assert "audio track" not in message and "video" not in message.split(";")[0]
+    assert ("gztranscribe check" in message) == (kind != "text")
+
+
+def test_a_utf16_caption_file_is_still_recognised_as_captions() -> None:
+    from conftest import REPO_ROOT
+
+    with pytest.raises(MediaError, match=r"it is a WebVTT caption file"):
+        probe(REPO_ROOT / "tests" / "data" / "captions" / "utf16.vtt")
+
+
+@pytest.mark.parametrize("name", ["no-audio.mp4", "truncated.mp4"])
+def test_binary_media_is_not_mistaken_for_text(name: str) -> None:
+    with pytest.raises(MediaError) as info:
+        probe(MEDIA / name)
+    assert "it is text" not in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("path", "why"),
     [

@@ -210,7 +210,7 @@ def test_paragraph_times_and_text() -> None:
 
 REFERENCES = {
     "episode": EVAL / "episodes" / "quicktake-slt" / "reference.json",  # 47 sentences, 7 paragraphs
-    "sample": REPO_ROOT / "samples" / "commentary.json",  # 11 sentences, 2 paragraphs
+    "sample": REPO_ROOT / "samples" / "reference" / "commentary.json",  # 11 sentences, 2 paragraphs
 }
 
 

@@ -295,6 +295,7 @@ def align_file(
     """
     from .media import extract_audio
     from .output import write_files
+    from .progress import READING_AUDIO
     from .pipeline import OutputOptions, preflight
     from .transcribe import DecodeOptions
 
@@ -332,7 +333,7 @@ def align_file(
         return cache["t"]
 
     if audio is None:
-        stage("extracting audio")
+        stage(READING_AUDIO)
         audio = extract_audio(media)
     duration = len(audio) / SAMPLE_RATE
     if reused is not None and recognized is not None and not _same_length(recognized, duration):
@@ -350,8 +351,9 @@ def align_file(
                 "align_file: no recognized words and no transcriber to make them; pass a "
                 "Transcriber or a transcript"
             )
-        stage("transcribing")
-        recognized = loaded.transcribe(audio, decode, on_progress, source=media.name)
+        recognized = loaded.transcribe(
+            audio, decode, on_progress, source=media.name, on_phase=stage
+        )
     stage("aligning")
     result = align_words(edited.words, recognized.words, options, duration=duration)
     check_match(result, options, name=text_path.name)

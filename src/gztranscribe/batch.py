@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GzError, InputError
+from .errors import ExitCode, GzError, InputError
 from .formats import WRITERS
 from .media import extract_audio, probe
-from .output import prepare_output_dir, write_files
+from .output import BACKUP_SUFFIX, prepare_output_dir, write_files
 from .pipeline import transcribe_file
 from .settings import Settings
 from .transcribe import Transcriber
@@ -40,7 +40,7 @@ MEDIA_SUFFIXES = {
     ".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".oga", ".opus", ".wma", ".aif", ".aiff", ".amr",
 }  # fmt: skip
 OWN_FILES = {MANIFEST_NAME, REPORT_NAME, "gztranscribe.toml"}
-OUTPUT_SUFFIXES = {f".{fmt}" for fmt in WRITERS}
+OUTPUT_SUFFIXES = {f".{fmt}" for fmt in WRITERS} | {BACKUP_SUFFIX}  # our outputs and their backups
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class BatchItem:
 @dataclass(frozen=True, slots=True)
 class ItemResult:
     source: Path
-    status: str  # "done" | "skipped" | "failed"
+    status: str  # "done" | "skipped" | "failed" | "not-retried" (failed before, unchanged)
     outputs: tuple[Path, ...] = ()
     reason: str = ""
     exit_code: int = 0
@@ -84,6 +84,7 @@ class BatchSummary:
             "done": self.count("done"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
+            "not_retried": self.count("not-retried"),
             "ignored": [str(p) for p in self.ignored],
             "audio_seconds": round(self.audio_seconds, 3),
             "wall_seconds": round(self.wall_seconds, 3),
@@ -205,11 +206,26 @@ class Manifest:
             "outputs": [str(p) for p in outputs],
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
+        self.data.get("failed", {}).pop(f"{content}:{fingerprint}", None)
+        self.save()
+
+    def failure(self, content: str, fingerprint: str) -> dict[str, Any] | None:
+        """How these bytes failed with these settings in an earlier run, if they did."""
+        entry = self.data.get("failed", {}).get(f"{content}:{fingerprint}")
+        return entry if isinstance(entry, dict) else None
+
+    def record_failure(self, content: str, fingerprint: str, result: ItemResult) -> None:
+        key = f"{content}:{fingerprint}"
+        failed = self.data.setdefault("failed", {})
+        since = (failed.get(key) or {}).get("since") or time.strftime("%Y-%m-%dT%H:%M:%S")
+        failed[key] = {"source": str(result.source), "reason": result.reason,
+                       "exit_code": result.exit_code, "since": since}  # fmt: skip
         self.save()
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_files({self.path: json.dumps(self.data, indent=1, sort_keys=True) + "\n"})
+        text = json.dumps(self.data, indent=1, sort_keys=True) + "\n"
+        write_files({self.path: text}, backup=False)
 
 
 # --------------------------------------------------------------------------- processing
@@ -223,14 +239,18 @@ def process_folder(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    skip_failed: bool = False,
     transcriber: Transcriber | None = None,
     jobs: int = 1,
     on_event: Event | None = None,
 ) -> Iterator[ItemResult]:
     """Yield one result per media file in ``folder``; never raises for a single bad file.
 
-    ``on_event(name, data)`` reports progress: "plan" (files, total audio seconds), "start"
-    (source), "progress" (source, done, total seconds), "result" (the ItemResult).
+    ``on_event(name, data)`` reports progress: "plan" (files, total audio seconds, each file's
+    duration), "start" (source), "phase" (source, phase), "progress" (source, done, total
+    seconds), "result" (the ItemResult).
+    ``skip_failed``: a file that failed before and has not changed since (same bytes, same
+    settings) is not tried again; it is reported "not-retried" with its earlier reason.
     """
     emit = on_event or (lambda _name, _data: None)
     sources, ignored = discover(folder, recursive=recursive, pattern=pattern)
@@ -241,7 +261,8 @@ def process_folder(
     manifest = Manifest(out_root / MANIFEST_NAME)
     fingerprint = settings.fingerprint()
     durations = {item.source: _duration_or_zero(item.source) for item in items}
-    emit("plan", {"files": len(items), "audio_seconds": sum(durations.values())})
+    total = sum(durations.values())
+    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
 
     pending: list[tuple[BatchItem, str]] = []
     for item in items:
@@ -251,9 +272,9 @@ def process_folder(
         except OSError as exc:
             yield _emit(emit, _failed(item, InputError(f"{item.source}: cannot be read ({exc.strerror})"), started))
             continue
-        reused = None if force else manifest.done_outputs(content, fingerprint)
-        if reused is not None:
-            yield _emit(emit, _skipped(item, reused, manifest, content, fingerprint, started))
+        earlier = triage(manifest, item, content, fingerprint, force, skip_failed, started)
+        if earlier is not None:
+            yield _emit(emit, earlier)
             continue
         pending.append((item, content))
 
@@ -263,9 +284,47 @@ def process_folder(
     model = transcriber or Transcriber.load(replace(settings.model, workers=workers))
     runs = _run_parallel if workers > 1 else _run_in_order
     for item, content, result in runs(pending, model, settings, emit, durations, workers):
-        if result.status == "done":
-            manifest.record(content, fingerprint, item.source, list(result.outputs))
-        yield _emit(emit, result)
+        yield _emit(emit, settle(manifest, content, fingerprint, result))
+
+
+# A failure that only a new version of the file can cure (not a full disk or a missing model).
+FILE_FAULTS = frozenset({ExitCode.INPUT, ExitCode.MEDIA})
+STILL_FAILING = "still failing, unchanged since the last run"
+
+
+def triage(
+    manifest: Manifest, item: BatchItem, content: str, fingerprint: str, force: bool,
+    skip_failed: bool, started: float,
+) -> ItemResult | None:  # fmt: skip
+    """The result of a file that needs no work this run (done before, or known broken), or None."""
+    if force:
+        return None
+    reused = manifest.done_outputs(content, fingerprint)
+    if reused is not None:
+        return _skipped(item, reused, manifest, content, fingerprint, started)
+    failure = manifest.failure(content, fingerprint) if skip_failed else None
+    if failure is None:
+        return None
+    return ItemResult(
+        source=item.source,
+        status="not-retried",
+        reason=f"{STILL_FAILING} (failing since {failure.get('since', '?')}; not retried: "
+        f"--skip-failed): {failure.get('reason', '')}",
+        exit_code=int(failure.get("exit_code") or ExitCode.MEDIA),
+        wall_seconds=time.perf_counter() - started,
+    )
+
+
+def settle(manifest: Manifest, content: str, fingerprint: str, result: ItemResult) -> ItemResult:
+    """Record a finished file; a file that fails again unchanged is reported as still failing."""
+    if result.status == "done":
+        manifest.record(content, fingerprint, result.source, list(result.outputs))
+    elif result.status == "failed" and result.exit_code in FILE_FAULTS:
+        again = manifest.failure(content, fingerprint) is not None
+        manifest.record_failure(content, fingerprint, result)
+        if again:
+            result = replace(result, reason=f"{STILL_FAILING}: {result.reason}")
+    return result
 
 
 Runs = Iterator[tuple[BatchItem, str, ItemResult]]
@@ -369,6 +428,7 @@ def _transcribe_item(
         on_progress=lambda done, total: emit(
             "progress", {"source": item.source, "done": done, "total": total}
         ),
+        on_stage=lambda name: emit("phase", {"source": item.source, "phase": name}),
     )
     return ItemResult(
         source=item.source,
@@ -439,6 +499,7 @@ def run_batch(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    skip_failed: bool = False,
     jobs: int = 1,
     on_event: Event | None = None,
 ) -> BatchSummary:
@@ -447,8 +508,8 @@ def run_batch(
         folder,
         settings,
         lambda listen: process_folder(
-            folder, settings, recursive=recursive, pattern=pattern, force=force, jobs=jobs,
-            on_event=listen,
+            folder, settings, recursive=recursive, pattern=pattern, force=force,
+            skip_failed=skip_failed, jobs=jobs, on_event=listen,
         ),
         on_event,
     )  # fmt: skip
@@ -484,7 +545,7 @@ def summarize(
             summary.results.sort(key=order)
         report_root = settings.outputs.output_dir or folder
         if report_root.is_dir():
-            write_files({report_root / REPORT_NAME: report_text(summary)})
+            write_files({report_root / REPORT_NAME: report_text(summary)}, backup=False)
     return summary
 
 

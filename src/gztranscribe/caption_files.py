@@ -280,6 +280,27 @@ _TAG_LIKE = re.compile(r"</?[A-Za-z][^>\n]*>")
 _SRT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 
 
+# HTML and SubRip formatting pasted into WebVTT: markup, never words, so dropped. Any other
+# tag-like word ("<soon>", "<laughs>") is an author's text: kept, and written escaped.
+_FORMATTING_TAGS = frozenset(
+    "a br div em font h1 h2 h3 p s small span strong sub sup".split()
+)
+
+
+def _tag_name(tag: str) -> str:
+    return re.split(r"[\s/>.]", tag.lstrip("</"), maxsplit=1)[0].lower()
+
+
+def _unknown_tag(tag: str) -> str:
+    if _tag_name(tag) in _FORMATTING_TAGS:
+        return f"{tag!r} is not a WebVTT tag; players ignore it (--fix and convert drop it)"
+    escaped = tag.replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        f"{tag!r} reads as an unknown tag: players show nothing; if it is text write "
+        f"{escaped!r} (--fix and convert keep it as text)"
+    )
+
+
 @dataclass
 class _TextResult:
     text: str
@@ -318,10 +339,10 @@ def _vtt_text(line: str) -> _TextResult:
                 continue
             unknown = _TAG_LIKE.match(line, pos)
             if unknown:
-                result.problems.append(
-                    ("tag", f"unknown tag {unknown.group()!r}; players ignore it", "warning")
-                )
+                result.problems.append(("tag", _unknown_tag(unknown.group()), "warning"))
                 pos = unknown.end()
+                if _tag_name(unknown.group()) not in _FORMATTING_TAGS:
+                    out.append(unknown.group())  # "<soon>", "<laughs>": meant as text; kept
                 continue
             if not lt_reported:
                 result.problems.append(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -446,20 +447,24 @@ def check_parsed(parsed: ParsedCaptions, profile: StyleProfile) -> list[Problem]
 # --- fixing -----------------------------------------------------------------------------------
 
 REFLOW_RULES = frozenset(spec.name for spec in RULES if spec.reflow_fixes) | {"blank-line"}
+# a rule's strongest severity (line-break and cue-break report weak words as warnings)
+_SEVERITY: dict[str, Severity] = {spec.name: spec.severity for spec in RULES}
 
 
 def fix_captions(
     captions: Captions, profile: StyleProfile, *, problems: Sequence[Problem] | None = None
 ) -> Captions:
-    """Repair ``captions`` so they pass ``check_captions`` wherever the words allow.
+    """Repair ``captions`` where the words allow, never adding a problem ``check`` reports.
 
     Empty cues are removed; cues are sorted by start (stable). The cues are cut into *runs*
     separated by at least ``LONG_PAUSE`` of silence (the engine always breaks there, so runs are
-    independent); a run holding a cue with a problem a re-flow fixes is re-flowed and re-timed
-    by ``captions.retime_cues``; a clean run is kept exactly as written. Then a cue still too
-    short or too fast for its text is extended into the pause after it (never over the next
-    cue), the style guide's "extend into a following pause first". Every word is kept, in order
-    of start time; identifiers are kept on untouched cues and made unique. ``NOTE``s are kept.
+    independent); a run holding a cue with a problem a re-flow fixes is repaired, a clean run is
+    kept exactly as written. A run is repaired by the first of these that leaves fewest problems
+    and *adds none* (no rule reported more often around the run than before): the cues kept but
+    extended into the pause after them (the style guide's first remedy for a cue too short or
+    too fast), the run re-flowed and re-timed by ``captions.retime_cues``, the same plus the
+    extension; else the run stays as written. Every word is kept, in order of start time;
+    identifiers are kept on untouched cues and made unique. ``NOTE``s are kept.
     """
     problems = check_captions(captions, profile) if problems is None else problems
     bad = {p.cue for p in problems if p.cue is not None and p.rule in REFLOW_RULES}
@@ -475,14 +480,73 @@ def fix_captions(
             run_end = -math.inf
         runs[-1].append((number, cue))
         run_end = max(run_end, cue.end, cue.start)
-    out: list[Cue] = []
+    out: list[Cue] = [cue for _, cue in indexed]
+    at = 0
     for run in runs:
+        size = len(run)
         if any(number in bad for number, _ in run):
-            out.extend(retime_cues([cue for _, cue in run], profile).cues)
-        else:
-            out.extend(cue for _, cue in run)
-    out = _make_room(out, profile)
+            chosen = _best_repair(out, at, size, profile)
+            out[at : at + size] = chosen
+            size = len(chosen)
+        at += size
     return Captions(tuple(_unique_identifiers(out)), captions.notes)
+
+
+def _best_repair(cues: list[Cue], at: int, size: int, profile: StyleProfile) -> list[Cue]:
+    """The repair of ``cues[at:at + size]`` with fewest problems around it that adds none."""
+    original = cues[at : at + size]
+    reflowed = _in_ms(retime_cues(original, profile).cues)
+    candidates = [
+        original,
+        _extended(cues, at, original, profile),
+        reflowed,
+        _extended(cues, at, reflowed, profile, replaced=size),
+    ]
+    before = _problems_around(cues, at, size, profile)
+    best, best_score = original, _score(before)
+    for candidate in candidates[1:]:
+        trial = [*cues[:at], *candidate, *cues[at + size :]]
+        after = _problems_around(trial, at, len(candidate), profile)
+        if any(after[rule] > before[rule] for rule in after):
+            continue  # --fix never adds a problem it would then report
+        if _score(after) < best_score:
+            best, best_score = candidate, _score(after)
+    return list(best)
+
+
+def _problems_around(
+    cues: Sequence[Cue], at: int, size: int, profile: StyleProfile
+) -> Counter[str]:
+    """Problems (by rule) on the run ``cues[at:at + size]`` and on the cue either side of it.
+
+    Rules look at most one cue away, so nothing further off can change with the run; two
+    neighbours are checked so that the nearer one is judged with both of its own neighbours.
+    """
+    lo, hi = max(0, at - 2), min(len(cues), at + size + 2)
+    window = Captions(tuple(cues[lo:hi]))
+    keep = range(max(0, at - 1) - lo, min(len(cues), at + size + 1) - lo)
+    return Counter(
+        p.rule for p in check_captions(window, profile) if p.cue is not None and p.cue - 1 in keep
+    )
+
+
+def _score(found: Counter[str]) -> tuple[int, int]:
+    errors = sum(n for rule, n in found.items() if _SEVERITY.get(rule) == "error")
+    return errors, sum(found.values())
+
+
+def _extended(
+    cues: Sequence[Cue], at: int, run: Sequence[Cue], profile: StyleProfile, *, replaced: int = -1
+) -> list[Cue]:
+    """``run`` (in place of ``cues[at:at + replaced]``) with cues extended into their pauses."""
+    replaced = len(run) if replaced < 0 else replaced
+    following = cues[at + replaced : at + replaced + 1]
+    return _make_room([*run, *following], profile)[: len(run)]
+
+
+def _in_ms(cues: Iterable[Cue]) -> list[Cue]:
+    """Times as the file will hold them, so a repair is judged as it will be read back."""
+    return [replace(c, start=round(c.start, 3), end=round(c.end, 3)) for c in cues]
 
 
 def _make_room(cues: Sequence[Cue], profile: StyleProfile) -> list[Cue]:

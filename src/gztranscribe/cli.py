@@ -7,8 +7,11 @@ need lives here.
 
 from __future__ import annotations
 
+import math
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,14 +27,14 @@ from rich.progress import (
     SpinnerColumn,
     Task,
     TextColumn,
-    TimeRemainingColumn,
 )
 from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__
-from .batch import default_jobs
+from .batch import STILL_FAILING, default_jobs
 from .errors import ExitCode, GzError, InputError
+from .progress import LOADING_MODEL, READING_AUDIO, TRANSCRIBING, BatchEta, Eta, clock
 from .transcribe import Transcriber
 
 DEFAULT_COMMAND = "transcribe"
@@ -128,14 +131,40 @@ class AudioTimeColumn(ProgressColumn):
     """``1:23 / 5:00 audio`` rather than a bare percentage: producers think in running time."""
 
     def render(self, task: Task) -> Text:
-        done, total = task.completed, task.total or 0
-        return Text(f"{_clock(done)} / {_clock(total)} audio", style="progress.download")
+        if not task.total:
+            return Text("")
+        return Text(f"{clock(task.completed)} / {clock(task.total)} audio", style="progress.download")
+
+
+class EtaColumn(ProgressColumn):
+    """``ETA 0:07`` from the task's own estimate (``task.fields["eta"]``), ``ETA -:--`` until the
+    work can be measured; never rich's guess from a bar that moves in jumps."""
+
+    max_refresh = 0.5
+
+    def render(self, task: Task) -> Text:
+        eta: Eta | None = task.fields.get("eta")
+        left = eta.remaining(time.monotonic()) if eta is not None else None
+        if task.finished and eta is None:
+            return Text("")
+        shown = clock(math.ceil(left)) if left is not None else "-:--"  # rounded up, never down
+        return Text(f"ETA {shown}", style="progress.remaining")
 
 
 def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return clock(seconds)
+
+
+def _progress(transient: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        AudioTimeColumn(),
+        EtaColumn(),
+        console=err,
+        transient=transient,
+    )
 
 
 @contextmanager
@@ -143,44 +172,63 @@ def progress_bar(quiet: bool) -> Iterator[Progress | None]:
     if quiet:
         yield None
         return
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        AudioTimeColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=False,
-    )
-    with progress:
+    with _progress(transient=False) as progress:
         yield progress
+
+
+class FileRow:
+    """One file's row: its phase, its audio time done of the total, its ETA."""
+
+    def __init__(self, progress: Progress, label: str, phase: str, total: float | None) -> None:
+        self.progress, self.label, self.eta, self.done = progress, label, Eta(), 0.0
+        self.current = phase
+        self.eta.phase(phase, time.monotonic())
+        self.task = progress.add_task(self._describe(phase), total=total or None, eta=self.eta)
+
+    def _describe(self, phase: str) -> str:
+        return f"{self.label}{phase}" if self.label else phase
+
+    def phase(self, name: str) -> None:
+        self.current = name
+        self.eta.phase(name, time.monotonic())
+        self.progress.update(self.task, description=self._describe(name))
+
+    def advance(self, done: float, total: float) -> None:
+        if self.current == TRANSCRIBING:  # the overall bar counts the first decoding pass
+            self.done = done
+        self.eta.progress(done, total, time.monotonic())
+        self.progress.update(self.task, completed=done, total=total or None)
+
+    def remove(self) -> None:
+        self.progress.remove_task(self.task)
 
 
 @contextmanager
 def transcription_progress(
-    quiet: bool, first: str = "loading model"
+    quiet: bool, first: str = LOADING_MODEL, total: float | None = None
 ) -> Iterator[tuple[Callable[[str], None], Callable[[float, float], None]]]:
-    """One progress bar for one file: stage names, audio time done, ETA; warnings always print.
+    """One progress row for one file: its phase, audio time done, ETA; warnings always print.
 
-    Yields the ``(on_stage, on_progress)`` callbacks the library's long calls accept.
+    ``total``: the file's duration when it is already known (probed), so it shows from the
+    first frame. Yields the ``(on_stage, on_progress)`` callbacks the library's long calls accept.
     """
     with progress_bar(quiet) as progress:
-        task = progress.add_task(first, total=None) if progress else None
+        row = FileRow(progress, "", first, total) if progress is not None else None
 
         def on_stage(name: str) -> None:
             if name.startswith("warning:"):
                 err.print(name, markup=False, soft_wrap=True)
-            elif progress is not None and task is not None:
-                progress.update(task, description=name)
+            elif row is not None:
+                row.phase(name)
 
         def on_progress(done: float, total: float) -> None:
-            if progress is not None and task is not None:
-                progress.update(task, completed=done, total=total)
+            if row is not None:
+                row.advance(done, total)
 
         yield on_stage, on_progress
-        if progress is not None and task is not None:
-            progress.update(task, description="done")
+        if row is not None:
+            row.eta.phase("done", time.monotonic())
+            row.progress.update(row.task, description="done", eta=None)
 
 
 # ----------------------------------------------------------------------------- options
@@ -276,7 +324,10 @@ def transcribe(
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Transcribe one file: write captions (.vtt), a clean transcript (.txt) and the full result (.json)."""
+    """Transcribe one video or audio file.
+
+    Writes captions (.vtt), a clean transcript (.txt) and the full result (.json) beside it.
+    """
     from .pipeline import preflight, transcribe_file
     from .settings import resolve_settings
 
@@ -290,8 +341,8 @@ def transcribe(
                 max_line_chars=max_line_chars, max_cps=max_cps,
             ),
         )  # fmt: skip
-        preflight(media, settings.outputs)  # a mistyped path must not cost a model load (or download)
-        with transcription_progress(quiet) as (on_stage, on_progress):
+        info = preflight(media, settings.outputs)  # a mistyped path costs no model load
+        with transcription_progress(quiet, total=info.duration) as (on_stage, on_progress):
             transcriber = Transcriber.load(settings.model)
             result = transcribe_file(
                 media,
@@ -319,6 +370,14 @@ def batch(
         Optional[str], typer.Option("--glob", help='Only files matching this pattern, e.g. "*.mp4".')
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo files already done.")] = False,
+    skip_failed: Annotated[
+        bool,
+        typer.Option(
+            "--skip-failed",
+            help="Do not retry files that failed before and have not changed since (same bytes, "
+            "same settings); they are listed, and do not make the exit status 9 (for cron).",
+        ),
+    ] = False,
     jobs: Annotated[
         Optional[int],
         typer.Option(
@@ -357,7 +416,10 @@ def batch(
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Transcribe every media file in a folder: skip finished ones, keep going past bad ones, report."""
+    """Transcribe every media file in a folder.
+
+    Skips files already done, keeps going past bad ones, and ends with a report.
+    """
     from .batch import REPORT_NAME, run_batch
     from .settings import resolve_settings
 
@@ -383,6 +445,7 @@ def batch(
                     recursive=recursive,
                     pattern=glob,
                     force=force,
+                    skip_failed=skip_failed,
                     jobs=jobs or 1,
                     on_event=on_event,
                     cluster=cluster,
@@ -395,6 +458,7 @@ def batch(
                     recursive=recursive,
                     pattern=glob,
                     force=force,
+                    skip_failed=skip_failed,
                     jobs=jobs or default_jobs(),
                     on_event=on_event,
                 )
@@ -408,58 +472,77 @@ def batch(
 
 @contextmanager
 def batch_progress(quiet: bool) -> Iterator[Any]:
-    """Overall progress (files, audio time) plus the current file, on stderr."""
+    """The overall bar (files, audio time, ETA) and one row per file being transcribed."""
     if quiet:
         yield None
         return
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        AudioTimeColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
-    state: dict[str, Any] = {"overall": None, "current": None, "finished": 0.0, "files": 0, "total": 0}
+    progress = _progress(transient=True)
+    lock = threading.Lock()  # --jobs N reports from N threads
+    rows: dict[Path, FileRow] = {}
+    eta = BatchEta()
+    state: dict[str, Any] = {"overall": None, "files": 0, "total": 0, "durations": {}}
+    settled = {"transcribed": 0.0, "other": 0.0}
+
+    def update_overall() -> None:
+        transcribed = settled["transcribed"] + sum(row.done for row in rows.values())
+        eta.progress(transcribed, time.monotonic())
+        if state["overall"] is not None:
+            done = transcribed + settled["other"]
+            description = f"{state['files']}/{state['total']} files"
+            progress.update(state["overall"], completed=done, description=description)
 
     def on_event(name: str, data: dict[str, Any]) -> None:
+        with lock:
+            _on_event(name, data)
+
+    def _on_event(name: str, data: dict[str, Any]) -> None:
         if name == "plan":
             state["total"] = data["files"]
+            state["durations"] = data.get("durations", {})
+            eta.plan(data["audio_seconds"])
             state["overall"] = progress.add_task(
-                f"0/{data['files']} files", total=max(data["audio_seconds"], 1e-6)
+                f"0/{data['files']} files", total=max(data["audio_seconds"], 1e-6), eta=eta
             )
         elif name == "start":
-            if state["current"] is not None:
-                progress.remove_task(state["current"])
-            state["current"] = progress.add_task(
-                f"  {data['source'].name}", total=max(data["audio_seconds"], 1e-6)
+            source = data["source"]
+            eta.start(time.monotonic())
+            rows[source] = FileRow(
+                progress, f"  {source.name}: ", READING_AUDIO, data["audio_seconds"]
             )
-        elif name == "progress" and state["current"] is not None:
-            progress.update(state["current"], completed=data["done"], total=data["total"])
-            progress.update(state["overall"], completed=state["finished"] + data["done"])
+        elif name == "phase" and data["source"] in rows:
+            rows[data["source"]].phase(data["phase"])
+        elif name == "progress" and data["source"] in rows:
+            rows[data["source"]].advance(data["done"], data["total"])
+            update_overall()
         elif name == "result":
             result = data["result"]
+            row = rows.pop(result.source, None)
+            if row is not None:
+                row.remove()
+            planned = state["durations"].get(result.source, 0.0)
+            if result.status == "done":
+                settled["transcribed"] += planned
+            else:
+                settled["other"] += planned
+                eta.settle(planned)
             state["files"] += 1
-            state["finished"] += result.audio_seconds
-            if state["overall"] is not None:
-                progress.update(
-                    state["overall"],
-                    completed=state["finished"],
-                    description=f"{state['files']}/{state['total']} files",
-                )
-            mark = {"done": "done", "skipped": "skip", "failed": "FAIL"}[result.status]
-            line = f"{mark}  {result.reason if result.status == 'failed' else result.source}"
-            progress.console.print(line, markup=False, soft_wrap=True)
+            update_overall()
+            mark = {"done": "done", "skipped": "skip", "failed": "FAIL", "not-retried": "KNOWN"}
+            shown = result.source if result.status in ("done", "skipped") else result.reason
+            progress.console.print(f"{mark[result.status]}  {shown}", markup=False, soft_wrap=True)
 
     with progress:
         yield on_event
 
 
 def print_summary(summary: Any, *, quiet: bool) -> None:
-    """The end-of-batch table; failures are listed even in quiet mode (cron mails stderr)."""
+    """The end-of-batch table; failures are listed even in quiet mode (cron mails stderr).
+
+    Files not retried (``--skip-failed``) are listed only without ``--quiet``: a cron job that
+    uses both mails nothing until something new fails.
+    """
     failed = [r for r in summary.results if r.status == "failed"]
+    known = [r for r in summary.results if r.status == "not-retried"]
     if quiet:
         for r in failed:
             err.print(f"failed: {r.reason}", markup=False, soft_wrap=True)
@@ -467,12 +550,11 @@ def print_summary(summary: Any, *, quiet: bool) -> None:
     from rich.table import Table
 
     table = Table(title="gztranscribe batch", show_header=True)
-    for column in ("done", "skipped", "failed", "audio", "wall time", "speed"):
+    columns = ["done", "skipped", "failed"] + (["not retried"] if known else [])
+    for column in (*columns, "audio", "wall time", "speed"):
         table.add_column(column, justify="right")
     table.add_row(
-        str(summary.count("done")),
-        str(summary.count("skipped")),
-        str(summary.count("failed")),
+        *(str(summary.count(c.replace(" ", "-"))) for c in columns),
         _clock(summary.audio_seconds),
         _clock(summary.wall_seconds),
         f"{summary.speed:.1f}x real time" if summary.audio_seconds else "-",
@@ -480,6 +562,16 @@ def print_summary(summary: Any, *, quiet: bool) -> None:
     err.print(table)
     for r in failed:
         err.print(f"failed: {r.reason}", markup=False, soft_wrap=True)
+    for r in known:
+        err.print(f"not retried: {r.reason}", markup=False, soft_wrap=True)
+    again = sum(1 for r in failed if r.reason.startswith(STILL_FAILING))
+    if again:
+        err.print(
+            f"{again} file(s) failed again unchanged; `--skip-failed` stops retrying them until "
+            "they change",
+            markup=False,
+            soft_wrap=True,
+        )
     if summary.ignored:
         err.print(f"ignored {len(summary.ignored)} non-media file(s)", markup=False)
 
@@ -499,7 +591,10 @@ def render(
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Render other formats from a saved .json transcript, without transcribing again."""
+    """Render other formats from a saved .json transcript.
+
+    Nothing is transcribed again: the .json holds every word with its times.
+    """
     from .pipeline import render_file
     from .settings import resolve_settings
 

@@ -99,7 +99,9 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         quiet: QuietOpt = False,
     ) -> None:
-        """Time an edited transcript to the audio: captions with exactly the text's words.
+        """Time an edited transcript to the audio.
+
+        Captions with exactly the text's words.
 
         Every word of TEXT appears in the captions, in order and as written, timed from the
         audio by the Whisper model. Words the audio does not have are placed between their

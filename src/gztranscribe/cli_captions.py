@@ -26,7 +26,7 @@ from .checking import RULES, Problem, check_parsed, fix_captions
 from .errors import ExitCode, OutputError, UsageError
 from .formats.timestamps import format_timestamp
 from .output import write_files
-from .profiles import StyleProfile, get_profile
+from .profiles import StyleProfile
 from .types import Captions
 
 HELP = {"help_option_names": ["-h", "--help"]}  # as the group: -h works on every command
@@ -112,14 +112,18 @@ def run_fix(
 
 def register(app: typer.Typer) -> None:
     """Add ``check`` and ``convert`` to ``app`` (called once, at the end of ``cli.py``)."""
-    from .cli import ProfileOpt, err, handle_errors
+    from .cli import ConfigOpt, MaxCharsOpt, MaxCpsOpt, ProfileOpt, err, handle_errors
+    from .settings import resolve_profile
 
     @app.command("check", context_settings=HELP)
     def check(
         file: Annotated[
             Path, typer.Argument(help="A WebVTT (.vtt) or SubRip (.srt) caption file.")
         ],
-        profile: ProfileOpt = "broadcast",
+        profile: ProfileOpt = None,
+        max_line_chars: MaxCharsOpt = None,
+        max_cps: MaxCpsOpt = None,
+        config: ConfigOpt = None,
         fix: Annotated[
             bool,
             typer.Option(
@@ -133,7 +137,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", help="Where --fix writes (.vtt or .srt)."),
         ] = None,
     ) -> None:
-        """Check a caption file against the style guide and the WebVTT/SRT spec.
+        """Check a caption file against the style guide and spec.
+
+        Every rule of the style guide under a profile (--profile), and the WebVTT or SRT spec.
 
         Prints one line per problem (FILE:CUE N (time): rule: message) and a summary. Exit
         status: 0 when there are no errors (warnings allowed), 7 when there are errors, 8 when
@@ -141,7 +147,12 @@ def register(app: typer.Typer) -> None:
         corrected file instead: 0 when it has no errors.
         """
         with handle_errors():
-            style = get_profile(profile)
+            style = resolve_profile(
+                file,
+                config=config,
+                profile=profile,
+                captions={"max_chars_per_line": max_line_chars, "max_cps": max_cps},
+            )
             if output is not None and not fix:
                 raise UsageError("-o/--output is where --fix writes; add --fix or drop -o")
             if output is not None:
@@ -196,14 +207,18 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[
             bool, typer.Option("--quiet", "-q", help="Print nothing on success.")
         ] = False,
+        config: ConfigOpt = None,
     ) -> None:
-        """Convert captions between SRT and WebVTT (or normalise a file to its own format).
+        """Convert captions between SRT and WebVTT.
+
+        Or normalise a file to its own format.
 
         Cue times and text are kept exactly; WebVTT text is escaped properly; tags are dropped.
         A malformed input (bad timestamp, text without a timing line) is refused with the line
         to fix, exit status 8: run `gztranscribe check` to see every problem.
         """
         with handle_errors():
+            resolve_profile(source, config=config)  # a broken show config is reported, as everywhere
             kind = output_kind(target)
             parsed = read_caption_file(source)
             refuse(parsed, ("guessed", "dropped"))

@@ -59,7 +59,9 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         quiet: QuietOpt = False,
     ) -> None:
-        """Review an episode in the browser: watch it with its captions, fix the text, save.
+        """Review an episode in the browser, and fix its text.
+
+        Watch it with its captions, fix the text, save.
 
         Serves a page on 127.0.0.1 only (stop with Ctrl-C). Saving times the edited words to the
         audio again, rebuilds the captions and rewrites EPISODE.vtt/.txt/.json (and any other

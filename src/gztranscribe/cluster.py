@@ -105,6 +105,7 @@ def run_batch_on_cluster(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    skip_failed: bool = False,
     jobs: int = 1,
     on_event: Event | None = None,
     cluster: str | None = None,
@@ -121,7 +122,8 @@ def run_batch_on_cluster(
 
     def produce(listen: Event) -> Iterator[ItemResult]:
         for position, result in _positioned_results(
-            folder, settings, recursive, pattern, force, jobs, listen, cluster, workers
+            folder, settings, recursive, pattern, (force, skip_failed), jobs, listen, cluster,
+            workers,
         ):
             positions[id(result)] = position
             yield result
@@ -138,6 +140,7 @@ def process_folder_on_cluster(
     recursive: bool = False,
     pattern: str | None = None,
     force: bool = False,
+    skip_failed: bool = False,
     jobs: int = 1,
     on_event: Event | None = None,
     cluster: str | None = None,
@@ -149,16 +152,21 @@ def process_folder_on_cluster(
     "result"; plus "cluster" (address, workers) once the cluster is ready.
     """
     for _, result in _positioned_results(
-        folder, settings, recursive, pattern, force, jobs, on_event, cluster, workers
+        folder, settings, recursive, pattern, (force, skip_failed), jobs, on_event, cluster,
+        workers,
     ):
         yield result
 
 
 def _positioned_results(
-    folder: Path, settings: Settings, recursive: bool, pattern: str | None, force: bool,
-    jobs: int, on_event: Event | None, cluster: str | None, workers: int | None,
+    folder: Path, settings: Settings, recursive: bool, pattern: str | None,
+    redo: tuple[bool, bool], jobs: int, on_event: Event | None, cluster: str | None,
+    workers: int | None,
 ) -> Iterator[tuple[tuple[int, int], ItemResult]]:  # fmt: skip
-    """The results, each with its place in a local batch's report: (phase, index in the plan)."""
+    """The results, each with its place in a local batch's report: (phase, index in the plan).
+
+    ``redo`` is ``(force, skip_failed)``, as ``batch.process_folder`` takes them.
+    """
     if cluster is not None and workers is not None:
         raise UsageError(
             "give either --cluster ADDRESS (a running Dask cluster) or --workers N (a local one), "
@@ -179,7 +187,7 @@ def _positioned_results(
     try:
         if cluster is not None:
             connection.open()  # a mistyped address fails before hours of hashing, not after
-        yield from _process(dist, connection, folder, settings, recursive, pattern, force, emit)
+        yield from _process(dist, connection, folder, settings, recursive, pattern, redo, emit)
     finally:
         connection.close()
 
@@ -274,8 +282,9 @@ class _Connection:
 
 def _process(
     dist: ModuleType, connection: _Connection, folder: Path, settings: Settings, recursive: bool,
-    pattern: str | None, force: bool, emit: Event,
+    pattern: str | None, redo: tuple[bool, bool], emit: Event,
 ) -> Iterator[tuple[tuple[int, int], ItemResult]]:  # fmt: skip
+    force, skip_failed = redo
     # ---- the same planning and skip-done as batch.process_folder, on this machine
     sources, ignored = batch.discover(folder, recursive=recursive, pattern=pattern)
     emit("ignored", {"paths": ignored})
@@ -285,7 +294,8 @@ def _process(
     manifest = Manifest(out_root / batch.MANIFEST_NAME)
     fingerprint = settings.fingerprint()
     durations = {item.source: batch._duration_or_zero(item.source) for item in items}
-    emit("plan", {"files": len(items), "audio_seconds": sum(durations.values())})
+    total = sum(durations.values())
+    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
 
     pending: list[tuple[BatchItem, str]] = []
     places: list[int] = []  # each pending item's index in the plan
@@ -297,10 +307,9 @@ def _process(
             error = InputError(f"{item.source}: cannot be read ({exc.strerror})")
             yield (0, place), batch._emit(emit, batch._failed(item, error, started))
             continue
-        reused = None if force else manifest.done_outputs(content, fingerprint)
-        if reused is not None:
-            skipped = batch._skipped(item, reused, manifest, content, fingerprint, started)
-            yield (0, place), batch._emit(emit, skipped)
+        earlier = batch.triage(manifest, item, content, fingerprint, force, skip_failed, started)
+        if earlier is not None:
+            yield (0, place), batch._emit(emit, earlier)
             continue
         pending.append((item, content))
         places.append(place)
@@ -360,8 +369,7 @@ def _process(
             item, content = pending[index]
             result = _collect(dist, payload, item, remote[index], connection)
             payload.release()
-            if result.status == "done":
-                manifest.record(content, fingerprint, item.source, list(result.outputs))
+            result = batch.settle(manifest, content, fingerprint, result)
             yield (1, places[index]), batch._emit(emit, result)
     finally:
         with contextlib.suppress(Exception):  # the connection may already be gone
@@ -379,6 +387,8 @@ def _emit_worker_event(
 ) -> None:
     if msg.get("event") == "start":
         emit("start", {"source": source, "audio_seconds": durations[source]})
+    elif msg.get("event") == "phase":
+        emit("phase", {"source": source, "phase": msg["phase"]})
     elif msg.get("event") == "progress":
         emit("progress", {"source": source, "done": msg["done"], "total": msg["total"]})
 
@@ -638,7 +648,7 @@ def _staging_dir(item: BatchItem) -> Path:
 
 
 class _WorkerEvents:
-    """The batch's ``emit`` on a worker: "start" and throttled "progress" as Dask events."""
+    """The batch's ``emit`` on a worker: "start", "phase" and throttled "progress" as Dask events."""
 
     def __init__(self, worker: Worker, topic: str | None, index: int) -> None:
         self.worker, self.topic, self.index = worker, topic, index
@@ -649,6 +659,9 @@ class _WorkerEvents:
             return
         if name == "start":
             self.worker.log_event(self.topic, {"event": "start", "item": self.index})
+        elif name == "phase":
+            event = {"event": "phase", "item": self.index, "phase": str(data["phase"])}
+            self.worker.log_event(self.topic, event)
         elif name == "progress":
             now = time.monotonic()
             done, total = float(data["done"]), float(data["total"])

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .profiles import StyleProfile
+from .profiles import PROFILES, StyleProfile
 
 CONFIG_NAME = "gztranscribe.toml"
 
@@ -97,6 +97,9 @@ def parse_config(data: dict[str, Any], *, path: Path, text: str = "") -> Project
             if not isinstance(data[key], str):
                 raise fail(key, "must be a string in quotes")
             values[key] = data[key]
+    if values.get("profile") is not None and values["profile"] not in PROFILES:
+        names = ", ".join(sorted(PROFILES))
+        raise fail("profile", f"unknown caption profile {values['profile']!r}; choose one of: {names}")
     for key in _PATHS:
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():

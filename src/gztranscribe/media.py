@@ -9,8 +9,11 @@ PATH, else the one from imageio-ffmpeg, so no system package is needed.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +77,7 @@ def probe(path: Path) -> MediaInfo:
             fmt = container.format.name
             duration = container.duration / 1_000_000 if container.duration else 0.0
             if not audio:
+                _refuse_text(path)  # ffmpeg reads text as a "video" (tty) or as subtitles
                 what = "a video" if has_video else "a file"
                 raise MediaError(
                     f"{path}: {what} with no audio track; export it again with its sound"
@@ -93,6 +97,7 @@ def probe(path: Path) -> MediaInfo:
     except MediaError:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        _refuse_text(path)
         reason = getattr(exc, "strerror", None) or str(exc)
         raise MediaError(
             f"{path}: not a media file ffmpeg can read ({reason}); "
@@ -100,8 +105,59 @@ def probe(path: Path) -> MediaInfo:
         ) from None
 
 
-def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects."""
+def _refuse_text(path: Path) -> None:
+    """A text file given as media is named as what it is, not as broken media."""
+    kind = sniff_text(path)
+    if kind is not None:
+        advice = "give the episode's video or audio file"
+        if kind != "text":
+            advice += f", or run `gztranscribe check {path}` to check captions"
+        raise MediaError(f"{path}: not a media file (it is {kind}); {advice}")
+
+
+_SRT_TIMING = re.compile(r"^\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}\s*-->")
+
+
+def sniff_text(path: Path, size: int = 4096) -> str | None:
+    """What a text file is ("text", "a WebVTT caption file"...), or None when it is not text.
+
+    Text is UTF-8 (or ASCII) without NUL bytes in its first ``size`` bytes; a cut multi-byte
+    character at the end of the sample is allowed. Media containers always hold binary bytes.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(size)
+    except OSError:
+        return None
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    if encoding == "utf-16":
+        head = head[: len(head) // 2 * 2]
+    elif not head or b"\0" in head:
+        return None
+    try:
+        text = head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return None
+        text = head[: exc.start].decode(encoding)
+    text = text.lstrip("\ufeff")
+    if text.startswith("WEBVTT"):
+        return "a WebVTT caption file"
+    if _SRT_TIMING.match(text):
+        return "an SRT caption file"
+    return "text"
+
+
+def extract_audio(
+    path: Path,
+    sample_rate: int = SAMPLE_RATE,
+    on_progress: Callable[[float], None] | None = None,
+) -> np.ndarray:
+    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects.
+
+    ``on_progress(seconds)`` hears how much audio has been decoded so far (an hour-long file takes
+    seconds to read, and a producer should see that it is moving).
+    """
     import ffmpeg
 
     check_input_file(path)
@@ -113,21 +169,49 @@ def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     args = stream.compile(cmd=ffmpeg_executable())
     # The input path is passed after "-i"; ffmpeg would read a leading "-" as an option.
     args = [a if a != str(path) else _safe_path(path) for a in args]
-    try:
-        proc = subprocess.run(args, capture_output=True, check=False)
-    except OSError as exc:
-        raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
-    if proc.returncode != 0:
-        if b"matches no streams" in proc.stderr:
+    returncode, data, stderr = _run_streaming(args, 2 * sample_rate, on_progress)
+    if returncode != 0:
+        if b"matches no streams" in stderr:
             raise MediaError(f"{path}: no audio track; export it again with its sound")
-        detail = _last_line(proc.stderr) or f"ffmpeg exit code {proc.returncode}"
+        detail = _last_line(stderr) or f"ffmpeg exit code {returncode}"
         raise MediaError(
             f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
         )
-    pcm = np.frombuffer(proc.stdout, dtype=np.int16)
+    pcm = np.frombuffer(data, dtype=np.int16)
     if pcm.size == 0:
         raise MediaError(f"{path}: the audio track holds no samples; the file may be truncated")
     return pcm.astype(np.float32) / 32768.0
+
+
+def _run_streaming(
+    args: list[str], bytes_per_second: int, on_progress: Callable[[float], None] | None
+) -> tuple[int, bytes, bytes]:
+    """Run ffmpeg, reading its PCM as it comes; (exit code, stdout, stderr). Killed on Ctrl-C."""
+    chunks: list[bytes] = []
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty ffmpeg cannot block
+        try:
+            proc = subprocess.Popen(
+                args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL
+            )
+        except OSError as exc:
+            raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
+        try:
+            assert proc.stdout is not None
+            received = 0
+            while chunk := proc.stdout.read(1 << 18):
+                chunks.append(chunk)
+                received += len(chunk)
+                if on_progress is not None:
+                    on_progress(received / bytes_per_second)
+            returncode = proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        errors.seek(0)
+        return returncode, b"".join(chunks), errors.read()
 
 
 def _safe_path(path: Path) -> str:

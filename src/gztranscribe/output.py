@@ -2,6 +2,11 @@
 
 Each file is written to a hidden temporary file in the same folder, flushed to disk, then renamed
 over the target (atomic on POSIX). Temporary files are removed on any error or interrupt.
+
+One backup policy for every command that rewrites a producer's files (transcribe, batch, render,
+align, review, check --fix, convert): a file replaced by *different* content keeps its previous
+version as ``FILE.bak`` beside it (one generation, so a hand-edited caption file is never lost to
+a re-run). Rewriting a file with the same content keeps the existing ``.bak``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ from pathlib import Path
 from .errors import OutputError
 
 TEMP_SUFFIX = ".gztmp"
+BACKUP_SUFFIX = ".bak"
+
+
+def backup_path(path: Path) -> Path:
+    """``EPISODE.vtt`` -> ``EPISODE.vtt.bak``."""
+    return path.with_name(path.name + BACKUP_SUFFIX)
 
 
 def prepare_output_dir(folder: Path) -> None:
@@ -31,13 +42,16 @@ def prepare_output_dir(folder: Path) -> None:
         ) from None
 
 
-def write_files(files: Mapping[Path, str]) -> list[Path]:
+def write_files(files: Mapping[Path, str], *, backup: bool = True) -> list[Path]:
     """Write every ``path: text`` pair, all or nothing; return the paths written.
 
     Texts are staged in temporary files first; then every target is renamed into place. If the
     renaming is interrupted, targets already replaced are rolled back to their previous version
     (or removed when they had none), so a run never leaves a new ``.vtt`` without its ``.txt``.
+    With ``backup`` (the default; bookkeeping files pass False) a target whose content changes
+    keeps its previous version as ``FILE.bak``, moved there only once every target is in place.
     """
+    keep = set(changed_files(files)) if backup else set()
     staged: list[tuple[str, Path]] = []
     umask = _current_umask()
     current: Path | None = None
@@ -52,7 +66,7 @@ def write_files(files: Mapping[Path, str]) -> list[Path]:
                 os.fsync(handle.fileno())
             os.chmod(temp, 0o666 & ~umask)
         current = None
-        _commit(staged)
+        _commit(staged, keep)
     except OSError as exc:
         _discard(staged)
         where = current or exc.filename or "output"
@@ -63,7 +77,19 @@ def write_files(files: Mapping[Path, str]) -> list[Path]:
     return [path for _, path in staged]
 
 
-def _commit(staged: list[tuple[str, Path]]) -> None:
+def changed_files(files: Mapping[Path, str]) -> list[Path]:
+    """The existing targets that writing ``files`` would change: they get a ``.bak``."""
+    return [path for path, text in files.items() if _changes(path, text)]
+
+
+def _changes(path: Path, text: str) -> bool:
+    try:
+        return path.is_file() and path.read_bytes() != text.encode("utf-8")
+    except OSError:
+        return True
+
+
+def _commit(staged: list[tuple[str, Path]], keep: set[Path]) -> None:
     backups: dict[Path, str] = {}
     done: list[Path] = []
     try:
@@ -75,6 +101,9 @@ def _commit(staged: list[tuple[str, Path]]) -> None:
         for temp, path in staged:
             os.replace(temp, path)
             done.append(path)
+        for path in keep & set(backups):
+            with contextlib.suppress(OSError):  # the new files are in place; a backup is a bonus
+                os.replace(backups.pop(path), backup_path(path))
     except BaseException:
         for path in done:
             with contextlib.suppress(OSError):

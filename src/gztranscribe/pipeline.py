@@ -19,6 +19,7 @@ from .formats import DEFAULT_FORMATS, render
 from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe
 from .output import prepare_output_dir, write_files
 from .profiles import PROFILES, StyleProfile
+from .progress import READING_AUDIO, WRITING
 from .text import ParagraphStyle
 from .transcribe import DecodeOptions, ProgressCallback, Transcriber
 from .transcript_files import load_transcript
@@ -110,15 +111,18 @@ def transcribe_file(
     """Transcribe one media file and write its outputs; raises GzError subclasses on bad input."""
     stage = on_stage or (lambda _name: None)
     info = preflight(path, outputs)
+    if on_progress:
+        on_progress(0.0, info.duration)  # the total is known before a sample is decoded
     if audio is None:  # a batch may have extracted it already, while the previous file decoded
-        stage("extracting audio")
-        audio = extract_audio(path)
+        stage(READING_AUDIO)
+        read = (lambda done: on_progress(done, info.duration)) if on_progress else None
+        audio = extract_audio(path, on_progress=read)
     warnings = _short_audio_warning(info, len(audio) / SAMPLE_RATE)
     for warning in warnings:
         stage(f"warning: {warning}")
-    stage("transcribing")
-    raw = transcriber.transcribe(audio, decode, on_progress, source=path.name)
+    raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
     del audio  # a long file's samples are the biggest thing we hold; free them before rendering
+    stage(WRITING)
     transcript, notes = finish_transcript(raw, text)
     # A batch passes its planned names (e.g. "ep.mp4.vtt" beside "ep.mov.vtt"), written directly so
     # two jobs with the same stem never race on a shared temporary name.

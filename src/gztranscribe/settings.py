@@ -16,7 +16,7 @@ from typing import Any
 from .config import ProjectConfig, find_config, load_config
 from .formats import DEFAULT_FORMATS, parse_formats
 from .pipeline import OutputOptions, TextOptions
-from .profiles import get_profile
+from .profiles import StyleProfile, get_profile
 from .transcribe import DecodeOptions, ModelOptions
 
 
@@ -67,6 +67,23 @@ def resolve_settings(target: Path, given: Overrides = Overrides()) -> Settings:
     config_path = find_config(target, given.config)
     config = load_config(config_path)
     return _merge(given, config)
+
+
+def resolve_profile(
+    target: Path,
+    *,
+    config: Path | None = None,
+    profile: str | None = None,
+    captions: dict[str, Any] | None = None,
+) -> StyleProfile:
+    """The caption profile for a caption command: options over the config beside ``target``.
+
+    The commands that only read or write captions (check, convert) need nothing else from the
+    config, so they do not load a glossary or look at models; a broken config still stops them.
+    """
+    found = load_config(find_config(target, config))
+    numbers = {**found.captions, **{k: v for k, v in (captions or {}).items() if v is not None}}
+    return get_profile(profile or found.profile or "broadcast", **numbers)
 
 
 def _merge(given: Overrides, config: ProjectConfig) -> Settings:

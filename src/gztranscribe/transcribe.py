@@ -16,6 +16,7 @@ import numpy as np
 from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
 from .onsets import refine_onsets
+from .progress import FINDING_SPEECH, REPAIRING, TRANSCRIBING, progress_groups
 from .speech import Region, merge_regions, uncovered_regions
 from .types import Segment, Transcript, Word
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
 ProgressCallback = Callable[[float, float], None]  # (seconds done, seconds total)
+PhaseCallback = Callable[[str], None]  # a phase begins: "finding speech", "transcribing"...
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +92,23 @@ class Transcriber:
         options: DecodeOptions = DecodeOptions(),
         on_progress: ProgressCallback | None = None,
         source: str = "",
+        on_phase: PhaseCallback | None = None,
     ) -> Transcript:
-        """Decode speech regions only: silence, music and noise get no text at all."""
+        """Decode speech regions only: silence, music and noise get no text at all.
+
+        Progress: ``on_phase`` hears each phase begin (``progress.FINDING_SPEECH``,
+        ``TRANSCRIBING``, ``REPAIRING``); within a decoding pass ``on_progress(done, total)``
+        reports the share of the pass's windows decoded, on the file's time scale (total = the
+        audio's duration), since every window costs about the same (each is padded to 30 s).
+        """
+        phase = on_phase or (lambda _name: None)
         duration = len(audio) / SAMPLE_RATE
+        if on_progress:
+            on_progress(0.0, duration)
+        phase(FINDING_SPEECH)
         regions = self._speech_regions(audio, options)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
+        phase(TRANSCRIBING)
         segments, language = self._decode(audio, windows, options, duration, on_progress)
         for _ in range(options.repair_rounds):
             words = [w for seg in segments for w in seg.words]
@@ -104,7 +118,8 @@ class Transcriber:
             # The model stops at a change of voice or recording; each round recovers at least the
             # first utterance of every dropped run, so a few rounds recover them all.
             retry = merge_regions(missed, max_gap=options.max_gap, max_len=options.max_window)
-            extra, _ = self._decode(audio, retry, options, duration, None)
+            phase(REPAIRING)
+            extra, _ = self._decode(audio, retry, options, duration, on_progress)
             if not extra:
                 break
             segments = _ordered(segments + extra)
@@ -143,24 +158,29 @@ class Transcriber:
     ) -> tuple[list[Segment], str | None]:
         if not windows:
             return [], None
-        fw_segments, info = self._batched.transcribe(
-            audio,
-            language=options.language or None,
-            beam_size=options.beam_size,
-            batch_size=options.batch_size,
-            word_timestamps=True,
-            clip_timestamps=[{"start": start, "end": end} for start, end in windows],
-            initial_prompt=options.initial_prompt,
-            hotwords=options.hotwords,
-        )
         segments: list[Segment] = []
-        for fw in fw_segments:
-            segment = _to_segment(fw, duration, segments[-1].end if segments else 0.0)
-            if segment is not None:
-                segments.append(segment)
+        language: str | None = None
+        done = 0
+        for group in progress_groups(len(windows), options.batch_size):
+            fw_segments, info = self._batched.transcribe(
+                audio,
+                language=options.language or language,  # detected once, then kept
+                beam_size=options.beam_size,
+                batch_size=options.batch_size,
+                word_timestamps=True,
+                clip_timestamps=[{"start": s, "end": e} for s, e in windows[done : done + group]],
+                initial_prompt=options.initial_prompt,
+                hotwords=options.hotwords,
+            )
+            for fw in fw_segments:
+                segment = _to_segment(fw, duration, segments[-1].end if segments else 0.0)
+                if segment is not None:
+                    segments.append(segment)
+            language = language or info.language
+            done += group
             if on_progress:
-                on_progress(min(fw.end, duration), duration)
-        return segments, info.language
+                on_progress(duration * done / len(windows), duration)
+        return segments, language
 
     @property
     def _batched(self) -> Any:

@@ -21,10 +21,11 @@ What a save does (``save``):
    ``options["paragraphs"] = "segments"``, so the producer's paragraphs survive a reload of the
    page; captions are rebuilt from the words under the style profile; every output format is
    rendered from one ``Document`` whose paragraphs are the producer's (not the automatic ones).
-4. Backups: each file about to be replaced is first copied (atomically) to ``FILE.bak`` beside
-   it, e.g. ``EPISODE.vtt.bak``: the version before the latest save. One generation is kept, so
-   the folder stays readable for a producer; saving without a change writes nothing (so a
-   second click on Save never overwrites the backup with the same text).
+4. Backups, the policy of every command (``output.write_files``): each file whose content
+   changes keeps its previous version as ``FILE.bak`` beside it, e.g. ``EPISODE.vtt.bak``: the
+   version before the latest save. One generation is kept, so the folder stays readable for a
+   producer; saving without a change writes nothing (so a second click on Save never overwrites
+   the backup with the same text).
 5. The new files are written all-or-nothing (``output.write_files``).
 
 Formats written: ``json`` always (the source of truth), the show's configured formats, and any
@@ -36,14 +37,11 @@ Saves are serialised by a lock; a save is refused (409) when the page's revision
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -61,7 +59,7 @@ from ..document import Document, build_document
 from ..errors import GzError, InputError, RequestError
 from ..formats import WRITERS, render
 from ..formats.vtt import render_captions
-from ..output import write_files
+from ..output import BACKUP_SUFFIX, backup_path, changed_files, write_files
 from ..profiles import PROFILES, StyleProfile
 from ..text import ParagraphStyle, break_points, join_words, split_sentences
 from ..transcript_files import read_transcript_file
@@ -69,7 +67,6 @@ from ..types import Paragraph, Segment, Transcript, Word
 
 UNSURE_BELOW = 0.5  # a word the model gave less probability than this is listed as unsure
 MIN_MATCH = AlignOptions().min_match  # refuse a save when fewer of the text's words are heard
-BACKUP_SUFFIX = ".bak"
 
 # Limits on a save request: generous for a 3-hour episode, small enough to refuse abuse.
 MAX_BODY_BYTES = 4_000_000
@@ -230,8 +227,8 @@ class ReviewSession:
             targets = self._targets()
             texts = {path: render(document, fmt) for fmt, path in targets.items()}
             try:
-                backups = _back_up([p for p in targets.values() if p.exists()])
-                written = write_files(texts)
+                backups = [backup_path(p) for p in changed_files(texts)]
+                written = write_files(texts)  # keeps each changed file's previous version as .bak
             except GzError as exc:
                 raise RequestError(500, str(exc)) from None
 
@@ -516,27 +513,3 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + BACKUP_SUFFIX)
-
-
-def _back_up(paths: Sequence[Path]) -> list[Path]:
-    """Copy each file to ``FILE.bak`` atomically (temporary copy, then rename)."""
-    done: list[Path] = []
-    for path in paths:
-        target = backup_path(path)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{target.name}.", suffix=".gztmp")
-        os.close(fd)
-        try:
-            shutil.copy2(path, temp)
-            os.replace(temp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            from ..errors import OutputError
-
-            raise OutputError(
-                f"could not back up {path.name} ({exc.strerror or exc}); nothing was saved"
-            ) from None
-        done.append(target)
-    return done
