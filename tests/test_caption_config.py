@@ -107,6 +107,7 @@ def test_render_uses_the_configs_profile(cli, tmp_path: Path) -> None:
     assert cues and all(len(c.lines) == 1 and len(c.lines[0]) <= 32 for c in cues)
 
 
+@pytest.mark.slow
 def test_align_uses_the_configs_profile_with_the_real_model(cli, tmp_path: Path) -> None:
     show = tmp_path / "show"
     show.mkdir()
