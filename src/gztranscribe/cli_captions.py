@@ -7,6 +7,7 @@ Annotations here are evaluated when the commands are defined (no ``from __future
 annotations``): typer reads them, and the option types are local names inside ``register``.
 """
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,8 @@ from typing import Annotated
 import typer
 
 from .caption_files import (
+    MAX_HOURS,
+    MAX_MS,
     ParsedCaptions,
     output_kind,
     parse_caption_text,
@@ -205,6 +208,10 @@ def register(app: typer.Typer) -> None:
         """
         with handle_errors():
             kind = output_kind(target)
+            if not math.isfinite(shift) or abs(shift) > MAX_MS / 1000:
+                raise UsageError(
+                    f"--shift {shift:g}: give a number of seconds (at most {MAX_HOURS} hours)"
+                )
             parsed = read_caption_file(source)
             refuse(parsed, ("guessed", "dropped"))
             captions = _plain(parsed)
