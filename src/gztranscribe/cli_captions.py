@@ -120,7 +120,8 @@ def register(app: typer.Typer) -> None:
     @app.command("check", context_settings=HELP)
     def check(
         file: Annotated[
-            Path, typer.Argument(help="A WebVTT (.vtt) or SubRip (.srt) caption file.")
+            Path,
+            typer.Argument(help="A WebVTT (.vtt) or SubRip (.srt) caption file.", readable=False),
         ],
         profile: ProfileOpt = "broadcast",
         fix: Annotated[
@@ -133,7 +134,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
         output: Annotated[
             Path | None,
-            typer.Option("--output", "-o", help="Where --fix writes (.vtt or .srt)."),
+            typer.Option(
+                "--output", "-o", help="Where --fix writes (.vtt or .srt).", readable=False
+            ),
         ] = None,
     ) -> None:
         """Check a caption file against the style guide and the WebVTT/SRT spec.
@@ -181,11 +184,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("convert", context_settings=HELP)
     def convert(
-        source: Annotated[Path, typer.Argument(help="The caption file to read (.vtt or .srt).")],
+        source: Annotated[
+            Path, typer.Argument(help="The caption file to read (.vtt or .srt).", readable=False)
+        ],
         target: Annotated[
             Path,
             typer.Argument(
-                help="The file to write; its extension (.vtt or .srt) picks the format."
+                help="The file to write; its extension (.vtt or .srt) picks the format.",
+                readable=False,
             ),
         ],
         shift: Annotated[

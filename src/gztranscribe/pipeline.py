@@ -171,6 +171,8 @@ def render_file(
             f"{json_path}: not a readable gztranscribe JSON transcript (not UTF-8 text); "
             "render from the .json that gztranscribe wrote"
         ) from None
+    except OSError as exc:
+        raise InputError(f"{json_path}: cannot be read ({exc.strerror or exc})") from None
     transcript = jsonfile.read_transcript(text, name=str(json_path))
     targets = outputs.paths_for(json_path)
     keep = set(formats) if formats is not None else set(targets)

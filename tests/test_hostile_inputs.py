@@ -1,0 +1,100 @@
+"""Inputs a producer's folder really holds: unreadable files, symlink loops, duplicate copies.
+
+Each is named in one line with its documented exit code (3: input problem), and a batch lists it
+in its report instead of leaving it out. Unreadable files are made with ``chmod 000``; when the
+tests run as root (who reads anything), the command runs without the two capabilities that let
+root ignore file permissions (``setpriv``), so the file really is unreadable to it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MEDIA, REPO_ROOT
+
+SPEECH = MEDIA / "speech.wav"
+DROP_ROOT_READ = [
+    "setpriv",
+    "--bounding-set=-dac_override,-dac_read_search",
+    "--inh-caps=-dac_override,-dac_read_search",
+]
+
+
+def run_unprivileged(*args: object, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``python -m gztranscribe ARGS`` as a process that file permissions apply to."""
+    prefix = DROP_ROOT_READ if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "gztranscribe", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO_ROOT,
+    )
+
+
+def unreadable_copy(source: Path, target: Path) -> Path:
+    shutil.copyfile(source, target)
+    target.chmod(0)
+    return target
+
+
+def one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1, stderr
+    assert "Usage:" not in stderr and "Traceback" not in stderr
+    return errors[0]
+
+
+# --- item 4: unreadable input -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (["transcribe"], "episode.wav"),
+        ([], "episode.wav"),  # the short form: gztranscribe FILE
+        (["check"], "episode.vtt"),
+        (["check", "--fix"], "episode.vtt"),
+        (["convert", "{in}", "{out}/x.srt"], "episode.vtt"),
+        (["render"], "episode.json"),
+        (["review", "--no-browser"], "episode.wav"),
+    ],
+)
+def test_an_unreadable_file_is_exit_3_and_one_line(
+    command: list[str], name: str, tmp_path: Path
+) -> None:
+    source = {
+        ".wav": SPEECH,
+        ".vtt": REPO_ROOT / "tests" / "data" / "captions" / "clean.vtt",
+        ".json": REPO_ROOT / "tests" / "data" / "captions" / "clean.vtt",  # never read anyway
+    }[Path(name).suffix]
+    path = unreadable_copy(source, tmp_path / name)
+    if "{in}" in command:
+        args = [a.format(**{"in": path, "out": tmp_path}) for a in command]
+    else:
+        args = [*command, path]
+    done = run_unprivileged(*args)
+    assert done.returncode == 3, done.stderr
+    line = one_error_line(done.stderr)
+    assert str(path) in line and "ermission denied" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written
+
+
+def test_an_unreadable_file_in_a_batch_is_listed_as_failed(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    unreadable_copy(SPEECH, folder / "locked.wav")
+    done = run_unprivileged("batch", folder, "-q")
+    assert done.returncode == 9, done.stderr
+    report = json.loads((folder / "batch-report.json").read_text())
+    (entry,) = report["files"]
+    assert entry["status"] == "failed" and entry["exit_code"] == 3
+    assert "locked.wav" in entry["reason"] and "ermission denied" in entry["reason"]
