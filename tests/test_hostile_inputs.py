@@ -98,3 +98,56 @@ def test_an_unreadable_file_in_a_batch_is_listed_as_failed(tmp_path: Path) -> No
     (entry,) = report["files"]
     assert entry["status"] == "failed" and entry["exit_code"] == 3
     assert "locked.wav" in entry["reason"] and "ermission denied" in entry["reason"]
+
+
+# --- item 8: symbolic link loops and broken links -----------------------------------------------
+
+
+def make_links(folder: Path) -> None:
+    (folder / "loop.mp4").symlink_to("loop.mp4")  # a link to itself
+    (folder / "a.wav").symlink_to("b.wav")  # two links to each other
+    (folder / "b.wav").symlink_to("a.wav")
+    (folder / "gone.mp3").symlink_to("deleted.mp3")  # the upload it pointed at was removed
+
+
+@pytest.mark.parametrize("command", [["transcribe"], [], ["check"], ["review", "--no-browser"]])
+@pytest.mark.parametrize("name", ["loop.mp4", "a.wav"])
+def test_a_symlink_loop_is_named_as_such(
+    command: list[str], name: str, tmp_path: Path, cli, no_model
+) -> None:
+    make_links(tmp_path)
+    result = cli(*command, tmp_path / name)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"error: {tmp_path / name}: a symbolic link loop (the link leads back to itself); "
+        "point it at the real file or remove it\n"
+    )
+
+
+def test_a_broken_link_names_its_missing_target(tmp_path: Path, cli, no_model) -> None:
+    make_links(tmp_path)
+    result = cli(tmp_path / "gone.mp3")
+    assert result.exit_code == 3
+    assert "a broken symbolic link (to deleted.mp3, which does not exist)" in result.stderr
+    assert "no such file" not in result.stderr
+
+
+def test_a_batch_reports_each_symlink_loop(tmp_path: Path, cli, no_model) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    make_links(folder)
+    (folder / "notes.doc").symlink_to("notes.doc")  # not media: listed as ignored, not failed
+    result = cli("batch", folder, "-q")
+    assert result.exit_code == 9
+    report = json.loads((folder / "batch-report.json").read_text())
+    reasons = {
+        Path(f["source"]).name: (f["status"], f["exit_code"], f["reason"]) for f in report["files"]
+    }
+    assert set(reasons) == {"loop.mp4", "a.wav", "b.wav", "gone.mp3"}
+    for name in ("loop.mp4", "a.wav", "b.wav"):
+        assert reasons[name][:2] == ("failed", 3)
+        assert "symbolic link loop" in reasons[name][2]
+    assert "broken symbolic link" in reasons["gone.mp3"][2]
+    assert [Path(p).name for p in report["ignored"]] == ["notes.doc"]
+    for name in ("loop.mp4", "a.wav", "b.wav", "gone.mp3"):
+        assert f"failed: {folder / name}: " in result.stderr

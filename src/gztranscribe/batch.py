@@ -29,6 +29,7 @@ from .errors import GzError, InputError
 from .formats import WRITERS
 from .media import extract_audio, probe
 from .output import prepare_output_dir, write_files
+from .paths import is_broken_link, unusable_path
 from .pipeline import transcribe_file
 from .settings import Settings
 from .transcribe import Transcriber
@@ -109,7 +110,9 @@ def discover(
 
     Hidden files, our own outputs and files that are plainly not media are ignored. Content is
     probed later: a ``.mp4`` that is really text is a candidate and will fail with its reason,
-    while an extension-less file that probes as audio is picked up.
+    while an extension-less file that probes as audio is picked up. A symbolic link named like
+    media that leads nowhere (a loop, a missing target) is a candidate too, so the report names
+    it and why; any other broken link is listed as ignored.
     """
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
@@ -117,13 +120,14 @@ def discover(
     candidates, ignored = [], []
     for path in sorted(walker):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+        broken = is_broken_link(path)  # a loop or a dangling link: reported, not silently skipped
+        if any(part.startswith(".") for part in relative.parts) or not (path.is_file() or broken):
             continue
         if pattern and not (fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(str(relative), pattern)):
             continue
         if path.name in OWN_FILES or path.suffix.lower() in OUTPUT_SUFFIXES:
             continue
-        if path.suffix.lower() in MEDIA_SUFFIXES or _probes_as_media(path):
+        if path.suffix.lower() in MEDIA_SUFFIXES or (not broken and _probes_as_media(path)):
             candidates.append(path)
         else:
             ignored.append(path)
@@ -249,7 +253,7 @@ def process_folder(
         try:
             content = manifest.content_hash(item.source)
         except OSError as exc:
-            yield _emit(emit, _failed(item, InputError(f"{item.source}: cannot be read ({exc.strerror})"), started))
+            yield _emit(emit, _failed(item, unusable_path(item.source, exc), started))
             continue
         reused = None if force else manifest.done_outputs(content, fingerprint)
         if reused is not None:

@@ -34,6 +34,7 @@ from typing import Literal
 from .errors import CaptionFileError, InputError, UsageError
 from .formats import srt as srt_format
 from .formats import vtt as vtt_format
+from .paths import unusable_path
 from .types import Captions, Cue
 
 CaptionKind = Literal["vtt", "srt"]
@@ -138,7 +139,7 @@ def read_caption_file(path: Path) -> ParsedCaptions:
     """
     name = str(path)
     if not path.exists():
-        raise InputError(f"{name}: no such file")
+        raise unusable_path(path)
     if path.is_dir():
         raise InputError(f"{name}: is a folder; give a .vtt or .srt file")
     try:

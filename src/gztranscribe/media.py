@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, MediaError
+from .paths import unusable_path
 
 SAMPLE_RATE = 16_000  # Whisper's input rate
 
@@ -52,7 +53,7 @@ def ffmpeg_executable() -> str:
 def check_input_file(path: Path) -> None:
     """Fail fast, with the user's own words for the problem, before any decoding starts."""
     if not path.exists():
-        raise InputError(f"{path}: no such file; check the path and try again")
+        raise unusable_path(path)
     if path.is_dir():
         raise InputError(
             f"{path}: is a folder; to process every file in it run `gztranscribe batch {path}`"
