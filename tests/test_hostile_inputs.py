@@ -151,3 +151,42 @@ def test_a_batch_reports_each_symlink_loop(tmp_path: Path, cli, no_model) -> Non
     assert [Path(p).name for p in report["ignored"]] == ["notes.doc"]
     for name in ("loop.mp4", "a.wav", "b.wav", "gone.mp3"):
         assert f"failed: {folder / name}: " in result.stderr
+
+
+# --- item 5: copies with identical content ------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_identical_copies_each_name_their_own_file(
+    jobs: str, tmp_path: Path, cli, model_loads
+) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    for name in ("monday.wav", "monday-copy.wav", "repost.wav"):
+        shutil.copyfile(SPEECH, folder / name)
+    result = cli("batch", folder, "-q", "--jobs", jobs)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((folder / "batch-report.json").read_text())
+    statuses = sorted(f["status"] for f in report["files"])
+    assert statuses == ["done", "skipped", "skipped"]  # transcribed once, copied twice
+    texts = set()
+    for name in ("monday.wav", "monday-copy.wav", "repost.wav"):
+        data = json.loads((folder / f"{Path(name).stem}.json").read_text())
+        assert data["source"] == name
+        texts.add((folder / f"{Path(name).stem}.vtt").read_text())
+    assert len(texts) == 1
+    manifest = json.loads((folder / ".gztranscribe-manifest.json").read_text())
+    (entry,) = manifest["files"].values()
+    assert sorted(Path(p).name for p in entry["sources"]) == [
+        "monday-copy.wav",
+        "monday.wav",
+        "repost.wav",
+    ]
+    for place in entry["sources"].values():
+        assert [Path(p).suffix for p in place["outputs"]] == [".vtt", ".txt", ".json"]
+
+    again = cli("batch", folder, "-q")  # a rerun: every copy already has its own outputs
+    assert again.exit_code == 0
+    assert {
+        f["status"] for f in json.loads((folder / "batch-report.json").read_text())["files"]
+    } == {"skipped"}

@@ -439,6 +439,13 @@ def batch_progress(quiet: bool) -> Iterator[Any]:
         elif name == "progress" and state["current"] is not None:
             progress.update(state["current"], completed=data["done"], total=data["total"])
             progress.update(state["overall"], completed=state["finished"] + data["done"])
+        elif name == "waiting":
+            progress.console.print(
+                f"wait  {data['source']}: another batch ({data['holder']}) is transcribing it; "
+                "back to it at the end",
+                markup=False,
+                soft_wrap=True,
+            )
         elif name == "result":
             result = data["result"]
             state["files"] += 1

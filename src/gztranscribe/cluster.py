@@ -292,7 +292,7 @@ def _process(
             error = unusable_path(item.source, exc)
             yield (0, place), batch._emit(emit, batch._failed(item, error, started))
             continue
-        reused = None if force else manifest.done_outputs(content, fingerprint)
+        reused = None if force else manifest.done_outputs(content, fingerprint, item.source)
         if reused is not None:
             skipped = batch._skipped(item, reused, manifest, content, fingerprint, started)
             yield (0, place), batch._emit(emit, skipped)
