@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EVAL, MEDIA, REPO_ROOT
+
 from gztranscribe.batch import MANIFEST_NAME, REPORT_NAME
 from gztranscribe.manifest import CLAIMS_DIR, Manifest
 

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import MEDIA
+
 from gztranscribe.formats import jsonfile
 from gztranscribe.review import ReviewServer, open_review
 from gztranscribe.settings import resolve_settings
