@@ -29,7 +29,7 @@ from .manifest import MANIFEST_NAME, Manifest
 from .media import extract_audio, probe
 from .output import prepare_output_dir, write_files
 from .paths import is_broken_link, unusable_path
-from .pipeline import transcribe_file
+from .pipeline import streams, transcribe_file
 from .settings import Settings
 from .transcribe import Transcriber
 
@@ -280,7 +280,7 @@ def _run_in_order(
 ) -> Runs:  # fmt: skip
     """One file at a time, decoding the next file's audio while this one transcribes."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gz-extract") as prefetch:
-        upcoming: Future[np.ndarray] | None = prefetch.submit(_load_audio, pending[0][0].source)
+        upcoming: Future[np.ndarray | None] | None = prefetch.submit(_load_audio, pending[0][0].source)
         for index, (item, content) in enumerate(pending):
             current, upcoming = upcoming, None
             settled = gate(item, content)
@@ -349,7 +349,7 @@ def _run_parallel(
 
 def _run_one(
     item: BatchItem, model: Transcriber, settings: Settings, emit: Event,
-    audio: Future[np.ndarray] | None,
+    audio: Future[np.ndarray | None] | None,
 ) -> ItemResult:  # fmt: skip
     """Never raises for a bad file: the failure becomes the item's result."""
     started = time.perf_counter()
@@ -362,9 +362,10 @@ def _run_one(
         return _failed(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
 
 
-def _load_audio(path: Path) -> np.ndarray:
-    probe(path)  # its messages say what is wrong with a file better than ffmpeg's last line
-    return extract_audio(path)
+def _load_audio(path: Path) -> np.ndarray | None:
+    """The whole file's samples, or None for a long file (streamed in chunks when its turn comes)."""
+    info = probe(path)  # its messages say what is wrong with a file better than ffmpeg's last line
+    return None if streams(info) else extract_audio(path)
 
 
 def _transcribe_item(

@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -102,11 +105,9 @@ def probe(path: Path) -> MediaInfo:
         ) from None
 
 
-def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects."""
+def _decode_command(path: Path, sample_rate: int) -> list[str]:
     import ffmpeg
 
-    check_input_file(path)
     stream = (
         ffmpeg.input(str(path))
         .output("pipe:", format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate, map="0:a:0")
@@ -114,22 +115,91 @@ def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     )
     args = stream.compile(cmd=ffmpeg_executable())
     # The input path is passed after "-i"; ffmpeg would read a leading "-" as an option.
-    args = [a if a != str(path) else _safe_path(path) for a in args]
+    return [a if a != str(path) else _safe_path(path) for a in args]
+
+
+def _decode_error(path: Path, returncode: int, stderr: bytes) -> MediaError:
+    if b"matches no streams" in stderr:
+        return MediaError(f"{path}: no audio track; export it again with its sound")
+    detail = _last_line(stderr) or f"ffmpeg exit code {returncode}"
+    return MediaError(
+        f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
+    )
+
+
+_NO_SAMPLES = "the audio track holds no samples; the file may be truncated"
+
+
+def extract_audio(path: Path, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects."""
+    check_input_file(path)
     try:
-        proc = subprocess.run(args, capture_output=True, check=False)
+        proc = subprocess.run(_decode_command(path, sample_rate), capture_output=True, check=False)
     except OSError as exc:
         raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
     if proc.returncode != 0:
-        if b"matches no streams" in proc.stderr:
-            raise MediaError(f"{path}: no audio track; export it again with its sound")
-        detail = _last_line(proc.stderr) or f"ffmpeg exit code {proc.returncode}"
-        raise MediaError(
-            f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
-        )
+        raise _decode_error(path, proc.returncode, proc.stderr)
     pcm = np.frombuffer(proc.stdout, dtype=np.int16)
     if pcm.size == 0:
-        raise MediaError(f"{path}: the audio track holds no samples; the file may be truncated")
+        raise MediaError(f"{path}: {_NO_SAMPLES}")
     return pcm.astype(np.float32) / 32768.0
+
+
+def stream_audio(
+    path: Path, block_seconds: float = 30.0, sample_rate: int = SAMPLE_RATE
+) -> Iterator[np.ndarray]:
+    """``extract_audio`` in blocks of ``block_seconds`` read from ffmpeg's pipe as it decodes.
+
+    Memory stays at one block however long the file: a 3-hour file is 690 MB as one array.
+    Errors are ``extract_audio``'s, raised once ffmpeg has stopped (a file truncated halfway
+    yields its first blocks, then the error). Closing the iterator early stops ffmpeg.
+    """
+    check_input_file(path)
+    try:
+        proc = subprocess.Popen(
+            _decode_command(path, sample_rate), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except OSError as exc:
+        raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
+    errors: list[bytes] = []  # read on the side, so a chatty ffmpeg never blocks on a full pipe
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    block_bytes = max(2, int(block_seconds * sample_rate) * 2)
+    total = 0
+    try:
+        while True:
+            data = _read_exactly(proc.stdout, block_bytes)  # type: ignore[arg-type]
+            if not data:
+                break
+            pcm = np.frombuffer(data[: len(data) - len(data) % 2], dtype=np.int16)
+            total += pcm.size
+            yield pcm.astype(np.float32) / 32768.0
+        proc.wait()
+        reader.join()
+        if proc.returncode != 0:
+            raise _decode_error(path, proc.returncode, b"".join(errors))
+        if total == 0:
+            raise MediaError(f"{path}: {_NO_SAMPLES}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)  # ffmpeg is gone: its stderr is at its end
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes; fewer only at the end of the stream."""
+    parts, left = [], size
+    while left > 0:
+        chunk = pipe.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def _safe_path(path: Path) -> str:
