@@ -295,8 +295,8 @@ def align_file(
     """
     from .media import extract_audio
     from .output import write_files
-    from .progress import READING_AUDIO
     from .pipeline import OutputOptions, preflight
+    from .progress import READING_AUDIO
     from .transcribe import DecodeOptions
 
     stage = on_stage or (lambda _name: None)

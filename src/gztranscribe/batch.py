@@ -11,10 +11,8 @@ so an interrupted batch resumes where it stopped.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,19 +25,20 @@ import numpy as np
 
 from .errors import ExitCode, GzError, InputError
 from .formats import WRITERS
+from .manifest import MANIFEST_NAME, Manifest
 from .media import extract_audio, probe
 from .output import BACKUP_SUFFIX, prepare_output_dir, write_files
-from .pipeline import transcribe_file
+from .paths import is_broken_link, unusable_path
+from .pipeline import streams, transcribe_file
 from .settings import Settings
 from .transcribe import Transcriber
 
-MANIFEST_NAME = ".gztranscribe-manifest.json"
 REPORT_NAME = "batch-report.json"
 MEDIA_SUFFIXES = {
     ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mts", ".flv", ".wmv",
     ".mp3", ".m4a", ".aac", ".wav", ".flac", ".ogg", ".oga", ".opus", ".wma", ".aif", ".aiff", ".amr",
 }  # fmt: skip
-OWN_FILES = {MANIFEST_NAME, REPORT_NAME, "gztranscribe.toml"}
+OWN_FILES = {MANIFEST_NAME, MANIFEST_NAME + ".lock", REPORT_NAME, "gztranscribe.toml"}
 OUTPUT_SUFFIXES = {f".{fmt}" for fmt in WRITERS} | {BACKUP_SUFFIX}  # our outputs and their backups
 
 
@@ -110,7 +109,9 @@ def discover(
 
     Hidden files, our own outputs and files that are plainly not media are ignored. Content is
     probed later: a ``.mp4`` that is really text is a candidate and will fail with its reason,
-    while an extension-less file that probes as audio is picked up.
+    while an extension-less file that probes as audio is picked up. A symbolic link named like
+    media that leads nowhere (a loop, a missing target) is a candidate too, so the report names
+    it and why; any other broken link is listed as ignored.
     """
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
@@ -118,13 +119,14 @@ def discover(
     candidates, ignored = [], []
     for path in sorted(walker):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+        broken = is_broken_link(path)  # a loop or a dangling link: reported, not silently skipped
+        if any(part.startswith(".") for part in relative.parts) or not (path.is_file() or broken):
             continue
         if pattern and not (fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(str(relative), pattern)):
             continue
         if path.name in OWN_FILES or path.suffix.lower() in OUTPUT_SUFFIXES:
             continue
-        if path.suffix.lower() in MEDIA_SUFFIXES or _probes_as_media(path):
+        if path.suffix.lower() in MEDIA_SUFFIXES or (not broken and _probes_as_media(path)):
             candidates.append(path)
         else:
             ignored.append(path)
@@ -163,71 +165,6 @@ def plan(folder: Path, sources: list[Path], settings: Settings) -> list[BatchIte
     return sorted(items, key=lambda i: sources.index(i.source))
 
 
-# --------------------------------------------------------------------------- manifest
-class Manifest:
-    """What has been done: content hash -> settings fingerprint -> outputs. Rewritten atomically."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.data: dict[str, Any] = {"version": 1, "files": {}, "hashes": {}}
-        if path.is_file():
-            try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict) and loaded.get("version") == 1:
-                    self.data = loaded
-            except (OSError, ValueError):
-                pass  # a damaged manifest only costs redoing work, never wrong skips
-
-    def content_hash(self, path: Path) -> str:
-        """BLAKE2b of the bytes, cached by (path, size, mtime) so a rerun does not reread videos."""
-        stat = path.stat()
-        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-        cached = self.data["hashes"].get(key)
-        if cached:
-            return str(cached)
-        digest = hashlib.blake2b(digest_size=16)
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        value = digest.hexdigest()
-        self.data["hashes"][key] = value
-        return value
-
-    def done_outputs(self, content: str, fingerprint: str) -> list[Path] | None:
-        entry = self.data["files"].get(f"{content}:{fingerprint}")
-        if not entry:
-            return None
-        outputs = [Path(p) for p in entry["outputs"]]
-        return outputs if all(p.is_file() for p in outputs) else None
-
-    def record(self, content: str, fingerprint: str, source: Path, outputs: list[Path]) -> None:
-        self.data["files"][f"{content}:{fingerprint}"] = {
-            "source": str(source),
-            "outputs": [str(p) for p in outputs],
-            "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        }
-        self.data.get("failed", {}).pop(f"{content}:{fingerprint}", None)
-        self.save()
-
-    def failure(self, content: str, fingerprint: str) -> dict[str, Any] | None:
-        """How these bytes failed with these settings in an earlier run, if they did."""
-        entry = self.data.get("failed", {}).get(f"{content}:{fingerprint}")
-        return entry if isinstance(entry, dict) else None
-
-    def record_failure(self, content: str, fingerprint: str, result: ItemResult) -> None:
-        key = f"{content}:{fingerprint}"
-        failed = self.data.setdefault("failed", {})
-        since = (failed.get(key) or {}).get("since") or time.strftime("%Y-%m-%dT%H:%M:%S")
-        failed[key] = {"source": str(result.source), "reason": result.reason,
-                       "exit_code": result.exit_code, "since": since}  # fmt: skip
-        self.save()
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.data, indent=1, sort_keys=True) + "\n"
-        write_files({self.path: text}, backup=False)
-
-
 # --------------------------------------------------------------------------- processing
 Event = Callable[[str, dict[str, Any]], None]
 
@@ -248,9 +185,14 @@ def process_folder(
 
     ``on_event(name, data)`` reports progress: "plan" (files, total audio seconds, each file's
     duration), "start" (source), "phase" (source, phase), "progress" (source, done, total
-    seconds), "result" (the ItemResult).
+    seconds), "waiting" (source, holder: another batch is transcribing it; it is taken up again
+    at the end), "result" (the ItemResult).
     ``skip_failed``: a file that failed before and has not changed since (same bytes, same
     settings) is not tried again; it is reported "not-retried" with its earlier reason.
+
+    Another batch may run on the same folder at the same time (``manifest``): a file is claimed
+    before it is transcribed, and a file another batch holds is left to it and revisited once
+    this batch's other files are done: by then it is finished (skipped here) or free again.
     """
     emit = on_event or (lambda _name, _data: None)
     sources, ignored = discover(folder, recursive=recursive, pattern=pattern)
@@ -270,7 +212,7 @@ def process_folder(
         try:
             content = manifest.content_hash(item.source)
         except OSError as exc:
-            yield _emit(emit, _failed(item, InputError(f"{item.source}: cannot be read ({exc.strerror})"), started))
+            yield _emit(emit, _failed(item, unusable_path(item.source, exc), started))
             continue
         earlier = triage(manifest, item, content, fingerprint, force, skip_failed, started)
         if earlier is not None:
@@ -278,13 +220,40 @@ def process_folder(
             continue
         pending.append((item, content))
 
-    if not pending:
-        return
-    workers = max(1, jobs)
-    model = transcriber or Transcriber.load(replace(settings.model, workers=workers))
-    runs = _run_parallel if workers > 1 else _run_in_order
-    for item, content, result in runs(pending, model, settings, emit, durations, workers):
-        yield _emit(emit, settle(manifest, content, fingerprint, result))
+    def gate(item: BatchItem, content: str) -> ItemResult | _Deferred | None:
+        """Claim ``item`` just before it starts: None to go on, else why it is settled/left."""
+        started = time.perf_counter()
+        holder = manifest.claim(content, fingerprint)
+        if holder:
+            return _Deferred(holder)
+        if not force:
+            manifest.refresh()  # another batch may have finished it since we planned
+            reused = manifest.done_outputs(content, fingerprint, item.source)
+            if reused is not None:
+                manifest.release(content, fingerprint)
+                return _skipped(item, reused, manifest, content, fingerprint, started)
+        return None
+
+    model = transcriber
+    runs = _run_parallel if max(1, jobs) > 1 else _run_in_order
+    try:
+        while pending:
+            if model is None:
+                model = Transcriber.load(replace(settings.model, workers=max(1, jobs)))
+            deferred: list[tuple[BatchItem, str]] = []
+            for item, content, result in runs(
+                pending, model, settings, emit, durations, max(1, jobs), gate
+            ):
+                if isinstance(result, _Deferred):
+                    emit("waiting", {"source": item.source, "holder": result.holder})
+                    deferred.append((item, content))
+                    continue
+                result = settle(manifest, content, fingerprint, result)
+                manifest.release(content, fingerprint)
+                yield _emit(emit, result)
+            pending = _when_free(deferred, manifest, fingerprint)
+    finally:
+        manifest.release_all()
 
 
 # A failure that only a new version of the file can cure (not a full disk or a missing model).
@@ -299,7 +268,7 @@ def triage(
     """The result of a file that needs no work this run (done before, or known broken), or None."""
     if force:
         return None
-    reused = manifest.done_outputs(content, fingerprint)
+    reused = manifest.done_outputs(content, fingerprint, item.source)
     if reused is not None:
         return _skipped(item, reused, manifest, content, fingerprint, started)
     failure = manifest.failure(content, fingerprint) if skip_failed else None
@@ -327,20 +296,46 @@ def settle(manifest: Manifest, content: str, fingerprint: str, result: ItemResul
     return result
 
 
-Runs = Iterator[tuple[BatchItem, str, ItemResult]]
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    """Another batch holds this file's claim: who (for the message)."""
+
+    holder: str
+
+
+CLAIM_POLL = 1.0  # seconds between looks at claims another batch holds
+
+
+def _when_free(
+    waiting: list[tuple[BatchItem, str]], manifest: Manifest, fingerprint: str
+) -> list[tuple[BatchItem, str]]:
+    """Block until at least one of ``waiting`` is no longer held by another live batch."""
+    while waiting and all(manifest.held_elsewhere(c, fingerprint) for _, c in waiting):
+        time.sleep(CLAIM_POLL)
+    return waiting
+
+
+Gate = Callable[[BatchItem, str], "ItemResult | _Deferred | None"]
+Runs = Iterator[tuple[BatchItem, str, "ItemResult | _Deferred"]]
 
 
 def _run_in_order(
     pending: list[tuple[BatchItem, str]], model: Transcriber, settings: Settings, emit: Event,
-    durations: dict[Path, float], _workers: int,
+    durations: dict[Path, float], _workers: int, gate: Gate,
 ) -> Runs:  # fmt: skip
     """One file at a time, decoding the next file's audio while this one transcribes."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gz-extract") as prefetch:
-        upcoming: Future[np.ndarray] | None = prefetch.submit(_load_audio, pending[0][0].source)
+        upcoming: Future[np.ndarray | None] | None = prefetch.submit(_load_audio, pending[0][0].source)
         for index, (item, content) in enumerate(pending):
             current, upcoming = upcoming, None
+            settled = gate(item, content)
             if index + 1 < len(pending):
                 upcoming = prefetch.submit(_load_audio, pending[index + 1][0].source)
+            if settled is not None:
+                if current is not None:
+                    current.cancel()
+                yield item, content, settled
+                continue
             emit("start", {"source": item.source, "audio_seconds": durations[item.source]})
             try:
                 yield item, content, _run_one(item, model, settings, emit, current)
@@ -356,7 +351,7 @@ class _Cancelled(BaseException):
 
 def _run_parallel(
     pending: list[tuple[BatchItem, str]], model: Transcriber, settings: Settings, emit: Event,
-    durations: dict[Path, float], workers: int,
+    durations: dict[Path, float], workers: int, gate: Gate,
 ) -> Runs:  # fmt: skip
     """``--jobs N``: N files at once on one loaded model (CTranslate2 runs them concurrently).
 
@@ -370,15 +365,20 @@ def _run_parallel(
             raise _Cancelled
         emit(name, data)
 
-    def task(item: BatchItem) -> ItemResult | None:
+    def task(item: BatchItem, content: str) -> ItemResult | _Deferred | None:
         try:
+            if stop.is_set():
+                return None
+            settled = gate(item, content)
+            if settled is not None:
+                return settled
             checked("start", {"source": item.source, "audio_seconds": durations[item.source]})
             return _run_one(item, model, settings, checked, None)
         except _Cancelled:
             return None
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gz-job") as pool:
-        futures = {pool.submit(task, item): (item, content) for item, content in pending}
+        futures = {pool.submit(task, item, content): (item, content) for item, content in pending}
         try:
             for future in as_completed(futures):
                 item, content = futures[future]
@@ -394,7 +394,7 @@ def _run_parallel(
 
 def _run_one(
     item: BatchItem, model: Transcriber, settings: Settings, emit: Event,
-    audio: Future[np.ndarray] | None,
+    audio: Future[np.ndarray | None] | None,
 ) -> ItemResult:  # fmt: skip
     """Never raises for a bad file: the failure becomes the item's result."""
     started = time.perf_counter()
@@ -407,9 +407,10 @@ def _run_one(
         return _failed(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
 
 
-def _load_audio(path: Path) -> np.ndarray:
-    probe(path)  # its messages say what is wrong with a file better than ffmpeg's last line
-    return extract_audio(path)
+def _load_audio(path: Path) -> np.ndarray | None:
+    """The whole file's samples, or None for a long file (streamed in chunks when its turn comes)."""
+    info = probe(path)  # its messages say what is wrong with a file better than ffmpeg's last line
+    return None if streams(info) else extract_audio(path)
 
 
 def _transcribe_item(
@@ -446,20 +447,27 @@ def _single_file_outputs(item: BatchItem, settings: Settings) -> Any:
 
 
 def _skipped(
-    item: BatchItem, reused: list[Path], manifest: Manifest, content: str, fingerprint: str, started: float
-) -> ItemResult:
-    """Done before with these settings; a renamed or moved file gets copies under its new name."""
-    by_suffix = {p.suffix.lstrip("."): p for p in reused}
+    item: BatchItem, reused: tuple[list[Path], Path], manifest: Manifest, content: str,
+    fingerprint: str, started: float,
+) -> ItemResult:  # fmt: skip
+    """Done before with these settings: under this name, or as a copy or a renamed file.
+
+    Outputs made for another path are copied to this file's names; the JSON copy names this
+    file as its ``source``. Every path is recorded in the manifest.
+    """
+    outputs_before, made_for = reused
+    by_suffix = {p.suffix.lstrip("."): p for p in outputs_before}
     outputs = []
     for fmt, target in item.outputs.items():
         old = by_suffix.get(fmt)
         if old is not None and old != target and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.gztmp")
-            shutil.copyfile(old, tmp)
-            os.replace(tmp, target)
+            text = old.read_text(encoding="utf-8")
+            if fmt == "json":
+                text = _with_source(text, item.source.name)
+            write_files({target: text})
         outputs.append(target)
-    if [str(p) for p in outputs] != [str(p) for p in reused]:
+    if made_for != item.source or [str(p) for p in outputs] != [str(p) for p in outputs_before]:
         manifest.record(content, fingerprint, item.source, outputs)
     return ItemResult(
         source=item.source,
@@ -468,6 +476,14 @@ def _skipped(
         reason="already done with these settings",
         wall_seconds=time.perf_counter() - started,
     )
+
+
+def _with_source(text: str, name: str) -> str:
+    """A JSON transcript's text with ``source`` set to ``name`` (everything else as it was)."""
+    from .formats import jsonfile
+
+    transcript = jsonfile.read_transcript(text)
+    return jsonfile.render_transcript(replace(transcript, source=name))
 
 
 def _failed(item: BatchItem, error: GzError, started: float) -> ItemResult:
@@ -527,7 +543,7 @@ def summarize(
     Shared by the local batch and the cluster batch so both report identically; ``order`` lets a
     runner whose results arrive out of order restore the local batch's order in the report.
     """
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     summary = BatchSummary()
     events = on_event or (lambda _n, _d: None)
 
@@ -545,10 +561,62 @@ def summarize(
             summary.results.sort(key=order)
         report_root = settings.outputs.output_dir or folder
         if report_root.is_dir():
-            write_files({report_root / REPORT_NAME: report_text(summary)}, backup=False)
+            write_report(report_root / REPORT_NAME, summary, started_at)
     return summary
 
 
-def report_text(summary: BatchSummary) -> str:
-    """``batch-report.json``'s text."""
-    return json.dumps(summary.to_dict(), indent=1) + "\n"
+def _report(summary: BatchSummary, started_at: float | None) -> dict[str, Any]:
+    finished_at = time.time()
+    return {
+        **summary.to_dict(),
+        "started_at": round(started_at if started_at is not None else finished_at, 3),
+        "finished_at": round(finished_at, 3),
+        "batches": 1,
+    }
+
+
+def write_report(path: Path, summary: BatchSummary, started_at: float) -> None:
+    """Write the report; merged with the one there when that batch finished while this one ran.
+
+    Two batches on one folder then leave one report listing both batches' files (a file both
+    met shows its best outcome: done, then failed, then skipped), not only the last one's.
+    """
+    ours = _report(summary, started_at)
+    with Manifest(path.with_name(MANIFEST_NAME)).locked():
+        try:
+            theirs = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            theirs = None
+        if isinstance(theirs, dict) and float(theirs.get("finished_at", 0) or 0) >= started_at:
+            ours = _merged_reports(theirs, ours)
+        write_files({path: json.dumps(ours, indent=1) + "\n"}, backup=False)
+
+
+_OUTCOME_RANK = {"done": 2, "failed": 1, "skipped": 0}
+
+
+def _merged_reports(theirs: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    files: dict[str, dict[str, Any]] = {
+        str(f["source"]): f for f in theirs.get("files", []) if isinstance(f, dict) and "source" in f
+    }
+    for entry in ours["files"]:
+        old = files.get(entry["source"])
+        if old is None or _OUTCOME_RANK.get(entry["status"], 0) >= _OUTCOME_RANK.get(
+            old.get("status"), 0
+        ):
+            files[entry["source"]] = entry
+    merged = list(files.values())
+    started_at = min(float(theirs.get("started_at", ours["started_at"])), ours["started_at"])
+    wall = max(ours["finished_at"] - started_at, 1e-9)
+    audio = sum(float(f.get("audio_seconds", 0)) for f in merged if f.get("status") == "done")
+    return {
+        **{status: sum(1 for f in merged if f.get("status") == status) for status in _OUTCOME_RANK},
+        "ignored": sorted(set(map(str, theirs.get("ignored", []))) | set(ours["ignored"])),
+        "audio_seconds": round(audio, 3),
+        "wall_seconds": round(wall, 3),
+        "speed": round(audio / wall, 3),
+        "files": merged,
+        "started_at": round(started_at, 3),
+        "finished_at": ours["finished_at"],
+        "batches": int(theirs.get("batches", 1) or 1) + 1,
+    }

@@ -34,6 +34,7 @@ from typing import Literal
 from .errors import CaptionFileError, InputError, UsageError
 from .formats import srt as srt_format
 from .formats import vtt as vtt_format
+from .paths import unusable_path
 from .types import Captions, Cue
 
 CaptionKind = Literal["vtt", "srt"]
@@ -110,7 +111,7 @@ def output_kind(path: Path) -> CaptionKind:
     return kind
 
 
-_SRT_TIMING_HINT = re.compile(r"^\s*\d+:\d{2}:\d{2},\d+\s*-->", re.MULTILINE)
+_SRT_TIMING_HINT = re.compile(r"^[ \t]*\d+:\d{2}:\d{2},\d+[ \t]*-->", re.MULTILINE)
 _ANY_TIMING_HINT = re.compile(r"^.*\d:\d{2}[.,:]?\d*\s*-->\s*[\d:]", re.MULTILINE)
 
 
@@ -138,7 +139,7 @@ def read_caption_file(path: Path) -> ParsedCaptions:
     """
     name = str(path)
     if not path.exists():
-        raise InputError(f"{name}: no such file")
+        raise unusable_path(path)
     if path.is_dir():
         raise InputError(f"{name}: is a folder; give a .vtt or .srt file")
     try:
@@ -222,28 +223,45 @@ def _looks_utf16(data: bytes) -> bool:
 
 # --- timestamps -------------------------------------------------------------------------------
 
-_VTT_TS = re.compile(r"^(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
-_SRT_TS = re.compile(r"^(\d+):([0-5]\d):([0-5]\d),(\d{3})$")
-_LENIENT_TS = re.compile(r"^(?:(\d+):)?(\d+):(\d+)(?:[.,:](\d+))?$")
+# Field widths are bounded so an absurd field (400 digits of hours) is refused by the pattern
+# instead of reaching ``int`` (which gives up past 4300 digits) or float division (OverflowError).
+_VTT_TS = re.compile(r"^(?:(\d{2,12}):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
+_SRT_TS = re.compile(r"^(\d{1,12}):([0-5]\d):([0-5]\d),(\d{3})$")
+_LENIENT_TS = re.compile(r"^(?:(\d{1,12}):)?(\d{1,12}):(\d{1,12})(?:[.,:](\d{1,12}))?$")
 _SHAPE = {"vtt": "HH:MM:SS.mmm", "srt": "HH:MM:SS,mmm"}
+# Longer than any recording (11 years): a bigger time is a typo or garbage, never a cue. Below it
+# every millisecond is exact in a float, so a cue can never round onto its neighbour.
+MAX_HOURS = 99_999
+MAX_MS = (MAX_HOURS + 1) * 3_600_000 - 1
+_TOO_LARGE = f"a cue time is at most {MAX_HOURS} hours"
+_DIGITS_TS = re.compile(r"^\d+(?::\d+){1,2}(?:[.,:]\d+)?$")  # timestamp-shaped, any widths
+
+
+def _preview(token: str, limit: int = 40) -> str:
+    """A token short enough to quote in a one-line message."""
+    return token if len(token) <= limit else token[: limit - 3] + "..."
 
 
 def _ms_of(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> int:
-    ms = round(int(fraction) * 1000 / 10 ** len(fraction)) if fraction else 0
+    ms = int(fraction.ljust(3, "0")[:3]) + (fraction[3:4] >= "5") if fraction else 0
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
 
 
 def _parse_timestamp(token: str, kind: CaptionKind) -> tuple[int | None, str | None]:
     """``(ms, None)`` for exact syntax; ``(ms, why)`` when read leniently; ``(None, why)``."""
-    exact = (_VTT_TS if kind == "vtt" else _SRT_TS).match(token)
-    if exact:
-        return _ms_of(*exact.groups()), None
     shape = _SHAPE[kind]
-    lenient = _LENIENT_TS.match(token)
-    if not lenient:
-        return None, f"'{token}' is not a timestamp (expected {shape})"
-    hours, minutes, seconds, fraction = lenient.groups()
-    value = _ms_of(hours, minutes, seconds, fraction)
+    exact = (_VTT_TS if kind == "vtt" else _SRT_TS).match(token)
+    lenient = None if exact else _LENIENT_TS.match(token)
+    if not exact and not lenient:
+        if _DIGITS_TS.match(token):
+            return None, f"'{_preview(token)}' is far too large a time ({_TOO_LARGE}, {shape})"
+        return None, f"'{_preview(token)}' is not a timestamp (expected {shape})"
+    value = _ms_of(*(exact or lenient).groups())  # type: ignore[union-attr]
+    if value > MAX_MS:
+        return None, f"'{_preview(token)}' is far too large a time ({_TOO_LARGE}, {shape})"
+    if exact:
+        return value, None
+    hours, minutes, seconds, fraction = lenient.groups()  # type: ignore[union-attr]
     sep = token[len(token) - len(fraction) - 1] if fraction else ""
     if kind == "vtt" and sep == ",":
         why = f"'{token}' has a comma before the milliseconds (SRT style); WebVTT needs {shape}"
@@ -272,12 +290,14 @@ def _looks_like_timing(line: str, kind: CaptionKind) -> bool:
 # --- cue text ---------------------------------------------------------------------------------
 
 _VTT_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
+# Linear time: a tag's body never runs past the next opener ("[^<>]", "[^{}]"), so a line of
+# 100k "<c " (or "{\\") costs one scan, not a scan from every opener to the end of the line.
 _VTT_TAG = re.compile(
-    r"<(?:/?(?:c|i|b|u|v|lang|ruby|rt)(?:\.[^\s>]*)?(?:[ \t][^>]*)?"  # a span tag
+    r"<(?:/?(?:c|i|b|u|v|lang|ruby|rt)(?:\.[^\s<>]*)?(?:[ \t][^<>]*)?"  # a span tag
     r"|(?:\d{2,}:)?\d{2}:\d{2}\.\d{3})>"  # or a karaoke timestamp
 )
-_TAG_LIKE = re.compile(r"</?[A-Za-z][^>\n]*>")
-_SRT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+_TAG_LIKE = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_SRT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^<>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
 
 
 # HTML and SubRip formatting pasted into WebVTT: markup, never words, so dropped. Any other
@@ -292,11 +312,12 @@ def _tag_name(tag: str) -> str:
 
 
 def _unknown_tag(tag: str) -> str:
+    shown = _preview(tag)  # a hostile file's "tag" may be 100k characters long
     if _tag_name(tag) in _FORMATTING_TAGS:
-        return f"{tag!r} is not a WebVTT tag; players ignore it (--fix and convert drop it)"
-    escaped = tag.replace("<", "&lt;").replace(">", "&gt;")
+        return f"{shown!r} is not a WebVTT tag; players ignore it (--fix and convert drop it)"
+    escaped = shown.replace("<", "&lt;").replace(">", "&gt;")
     return (
-        f"{tag!r} reads as an unknown tag: players show nothing; if it is text write "
+        f"{shown!r} reads as an unknown tag: players show nothing; if it is text write "
         f"{escaped!r} (--fix and convert keep it as text)"
     )
 
@@ -320,7 +341,8 @@ def _vtt_text(line: str) -> _TextResult:
         )
     out: list[str] = []
     pos = 0
-    amp_reported = lt_reported = gt_reported = False
+    amp_reported = lt_reported = False
+    gt_reported = "-->" in line  # an arrow is reported above; its '>' is not an escape problem
     while pos < len(line):
         ch = line[pos]
         if ch == "&":
@@ -349,7 +371,7 @@ def _vtt_text(line: str) -> _TextResult:
                     ("escape", "unescaped '<' (players read it as a tag); write '&lt;'", "error")
                 )
                 lt_reported = True
-        elif ch == ">" and "-->" not in line and not gt_reported:
+        elif ch == ">" and not gt_reported:
             result.problems.append(("escape", "unescaped '>'; write '&gt;'", "warning"))
             gt_reported = True
         out.append(ch)
@@ -552,11 +574,10 @@ class _Parser:
             )
             self.cues[draft].lines.extend(self.text_lines(draft, line_no, block))
             return True
-        preview = block[0].strip()
-        preview = preview if len(preview) <= 40 else preview[:37] + "..."
         self.file_problem(
             line_no,
-            f"text without a timing line ({preview!r}); it is not part of any cue",
+            f"text without a timing line ({_preview(block[0].strip())!r}); "
+            "it is not part of any cue",
             "no-timing",
             recovery="dropped",
         )
@@ -582,7 +603,7 @@ class _Parser:
         if " " in start_token or "\t" in start_token or not start_token or not end_token:
             self.file_problem(
                 line_no,
-                f"cannot read the timing line {timing.strip()!r} "
+                f"cannot read the timing line {_preview(timing.strip(), 80)!r} "
                 f"(expected {_SHAPE[self.kind]} --> {_SHAPE[self.kind]}); the cue was skipped",
                 "timestamp",
                 recovery="dropped",
@@ -619,15 +640,19 @@ class _Parser:
                     "cue-number",
                     "warning",
                 )
-            elif not ident.isdigit():
-                self.cue_problem(
-                    draft, line_no, f"cue number {ident!r} is not a number", "cue-number", "warning"
-                )
-            elif int(ident) != expected:
+            elif not (ident.isascii() and ident.isdigit()):
                 self.cue_problem(
                     draft,
                     line_no,
-                    f"cue numbered {ident}, expected {expected}",
+                    f"cue number {_preview(ident)!r} is not a number",
+                    "cue-number",
+                    "warning",
+                )
+            elif ident.lstrip("0") != str(expected):  # compared as text: no 5000-digit int()
+                self.cue_problem(
+                    draft,
+                    line_no,
+                    f"cue numbered {_preview(ident)}, expected {expected}",
                     "cue-number",
                     "warning",
                 )
@@ -638,7 +663,7 @@ class _Parser:
             self.cue_problem(
                 draft,
                 line_no,
-                f"duplicate cue identifier {ident!r} (first used by cue {self.ids[ident] + 1}); "
+                f"duplicate cue identifier {_preview(ident)!r} (first used by cue {self.ids[ident] + 1}); "
                 "identifiers must be unique",
                 "duplicate-id",
             )

@@ -577,11 +577,13 @@ def _make_room(cues: Sequence[Cue], profile: StyleProfile) -> list[Cue]:
 
 def _unique_identifiers(cues: Iterable[Cue]) -> Iterator[Cue]:
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per base, so 100k equal ids stay linear
     for cue in cues:
         ident = cue.identifier
         if ident:
-            base, n = ident, 2
+            base, n = ident, next_suffix.get(ident, 2)
             while ident in seen:
                 ident, n = f"{base}-{n}", n + 1
+            next_suffix[base] = n
             seen.add(ident)
         yield cue if ident == cue.identifier else replace(cue, identifier=ident)

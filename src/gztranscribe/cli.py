@@ -262,7 +262,7 @@ FormatOpt = Annotated[
 ]
 OutDirOpt = Annotated[
     Optional[Path],
-    typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside the input)."),
+    typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside the input).", readable=False),
 ]
 ProfileOpt = Annotated[
     Optional[str],
@@ -270,11 +270,11 @@ ProfileOpt = Annotated[
 ]
 ConfigOpt = Annotated[
     Optional[Path],
-    typer.Option("--config", help="Project config file (default: gztranscribe.toml beside the input)."),
+    typer.Option("--config", help="Project config file (default: gztranscribe.toml beside the input).", readable=False),
 ]
 GlossaryOpt = Annotated[
     Optional[Path],
-    typer.Option("--glossary", "-g", help="The show's glossary: names and terms, one a line."),
+    typer.Option("--glossary", "-g", help="The show's glossary: names and terms, one a line.", readable=False),
 ]
 LeadInOpt = Annotated[
     Optional[str],
@@ -306,7 +306,7 @@ def _overrides(**values: Any) -> Any:
 @app.command()
 def transcribe(
     media: Annotated[
-        Path, typer.Argument(help="The video or audio file to transcribe.", metavar="MEDIA")
+        Path, typer.Argument(help="The video or audio file to transcribe.", metavar="MEDIA", readable=False)
     ],
     output_dir: OutDirOpt = None,
     formats: FormatOpt = None,
@@ -363,7 +363,7 @@ def transcribe(
 @app.command()
 def batch(
     folder: Annotated[
-        Path, typer.Argument(help="The folder of uploads to transcribe.", metavar="FOLDER")
+        Path, typer.Argument(help="The folder of uploads to transcribe.", metavar="FOLDER", readable=False)
     ],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Include subfolders.")] = False,
     glob: Annotated[
@@ -514,6 +514,13 @@ def batch_progress(quiet: bool) -> Iterator[Any]:
         elif name == "progress" and data["source"] in rows:
             rows[data["source"]].advance(data["done"], data["total"])
             update_overall()
+        elif name == "waiting":
+            progress.console.print(
+                f"wait  {data['source']}: another batch ({data['holder']}) is transcribing it; "
+                "back to it at the end",
+                markup=False,
+                soft_wrap=True,
+            )
         elif name == "result":
             result = data["result"]
             row = rows.pop(result.source, None)
@@ -580,7 +587,7 @@ def print_summary(summary: Any, *, quiet: bool) -> None:
 def render(
     transcript: Annotated[
         Path,
-        typer.Argument(help="A .json transcript written by gztranscribe.", metavar="TRANSCRIPT"),
+        typer.Argument(help="A .json transcript written by gztranscribe.", metavar="TRANSCRIPT", readable=False),
     ],
     formats: FormatOpt = None,
     output_dir: OutDirOpt = None,

@@ -36,7 +36,10 @@ def register(app: typer.Typer) -> None:
     @app.command("align", context_settings=HELP)
     def align(
         media: Annotated[
-            Path, typer.Argument(help="The episode's video or audio file.", metavar="MEDIA")
+            Path,
+            typer.Argument(
+                help="The episode's video or audio file.", metavar="MEDIA", readable=False
+            ),
         ],
         text: Annotated[
             Path,
@@ -44,6 +47,7 @@ def register(app: typer.Typer) -> None:
                 help="The edited transcript: plain text (.txt, paragraphs) or captions "
                 "(.vtt/.srt, whose text is kept and whose timings are redone).",
                 metavar="TEXT",
+                readable=False,
             ),
         ],
         transcript: Annotated[
@@ -53,6 +57,7 @@ def register(app: typer.Typer) -> None:
                 "-t",
                 help="Reuse this EPISODE.json (written by gztranscribe) instead of transcribing. "
                 "By default an EPISODE.json from an earlier run on the same file is reused.",
+                readable=False,
             ),
         ] = None,
         retranscribe: Annotated[

@@ -7,6 +7,7 @@ Annotations here are evaluated when the commands are defined (no ``from __future
 annotations``): typer reads them, and the option types are local names inside ``register``.
 """
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,8 @@ from typing import Annotated
 import typer
 
 from .caption_files import (
+    MAX_HOURS,
+    MAX_MS,
     ParsedCaptions,
     output_kind,
     parse_caption_text,
@@ -118,7 +121,8 @@ def register(app: typer.Typer) -> None:
     @app.command("check", context_settings=HELP)
     def check(
         file: Annotated[
-            Path, typer.Argument(help="A WebVTT (.vtt) or SubRip (.srt) caption file.")
+            Path,
+            typer.Argument(help="A WebVTT (.vtt) or SubRip (.srt) caption file.", readable=False),
         ],
         profile: ProfileOpt = None,
         max_line_chars: MaxCharsOpt = None,
@@ -134,7 +138,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
         output: Annotated[
             Path | None,
-            typer.Option("--output", "-o", help="Where --fix writes (.vtt or .srt)."),
+            typer.Option(
+                "--output", "-o", help="Where --fix writes (.vtt or .srt).", readable=False
+            ),
         ] = None,
     ) -> None:
         """Check a caption file against the style guide and spec.
@@ -189,11 +195,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("convert", context_settings=HELP)
     def convert(
-        source: Annotated[Path, typer.Argument(help="The caption file to read (.vtt or .srt).")],
+        source: Annotated[
+            Path, typer.Argument(help="The caption file to read (.vtt or .srt).", readable=False)
+        ],
         target: Annotated[
             Path,
             typer.Argument(
-                help="The file to write; its extension (.vtt or .srt) picks the format."
+                help="The file to write; its extension (.vtt or .srt) picks the format.",
+                readable=False,
             ),
         ],
         shift: Annotated[
@@ -220,6 +229,10 @@ def register(app: typer.Typer) -> None:
         with handle_errors():
             resolve_profile(source, config=config)  # a broken show config is reported, as everywhere
             kind = output_kind(target)
+            if not math.isfinite(shift) or abs(shift) > MAX_MS / 1000:
+                raise UsageError(
+                    f"--shift {shift:g}: give a number of seconds (at most {MAX_HOURS} hours)"
+                )
             parsed = read_caption_file(source)
             refuse(parsed, ("guessed", "dropped"))
             captions = _plain(parsed)

@@ -33,7 +33,9 @@ def register(app: typer.Typer) -> None:
     def review(
         media: Annotated[
             Path,
-            typer.Argument(help="The episode's video or audio file.", metavar="MEDIA"),
+            typer.Argument(
+                help="The episode's video or audio file.", metavar="MEDIA", readable=False
+            ),
         ],
         port: Annotated[
             int,
@@ -54,6 +56,7 @@ def register(app: typer.Typer) -> None:
                 "-g",
                 help="The show's glossary, where terms added on the page go (default: the "
                 "config's glossary, else glossary.txt beside the media).",
+                readable=False,
             ),
         ] = None,
         config: ConfigOpt = None,

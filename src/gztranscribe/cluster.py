@@ -54,8 +54,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, batch
 from .batch import BatchItem, BatchSummary, Event, ItemResult, Manifest, summarize
-from .errors import ExitCode, GzError, InputError, OutputError, UsageError
+from .errors import ExitCode, GzError, OutputError, UsageError
 from .output import TEMP_SUFFIX, prepare_output_dir
+from .paths import unusable_path
 from .settings import Settings
 from .transcribe import ModelOptions, Transcriber
 
@@ -304,7 +305,7 @@ def _process(
         try:
             content = manifest.content_hash(item.source)
         except OSError as exc:
-            error = InputError(f"{item.source}: cannot be read ({exc.strerror})")
+            error = unusable_path(item.source, exc)
             yield (0, place), batch._emit(emit, batch._failed(item, error, started))
             continue
         earlier = batch.triage(manifest, item, content, fingerprint, force, skip_failed, started)

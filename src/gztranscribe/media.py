@@ -12,14 +12,16 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
 from .errors import InputError, MediaError
+from .paths import unusable_path
 from .types import SAMPLE_RATE
 
 
@@ -54,7 +56,7 @@ def ffmpeg_executable() -> str:
 def check_input_file(path: Path) -> None:
     """Fail fast, with the user's own words for the problem, before any decoding starts."""
     if not path.exists():
-        raise InputError(f"{path}: no such file; check the path and try again")
+        raise unusable_path(path)
     if path.is_dir():
         raise InputError(
             f"{path}: is a folder; to process every file in it run `gztranscribe batch {path}`"
@@ -148,6 +150,31 @@ def sniff_text(path: Path, size: int = 4096) -> str | None:
     return "text"
 
 
+def _decode_command(path: Path, sample_rate: int) -> list[str]:
+    import ffmpeg
+
+    stream = (
+        ffmpeg.input(str(path))
+        .output("pipe:", format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate, map="0:a:0")
+        .global_args("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror")
+    )
+    args = stream.compile(cmd=ffmpeg_executable())
+    # The input path is passed after "-i"; ffmpeg would read a leading "-" as an option.
+    return [a if a != str(path) else _safe_path(path) for a in args]
+
+
+def _decode_error(path: Path, returncode: int, stderr: bytes) -> MediaError:
+    if b"matches no streams" in stderr:
+        return MediaError(f"{path}: no audio track; export it again with its sound")
+    detail = _last_line(stderr) or f"ffmpeg exit code {returncode}"
+    return MediaError(
+        f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
+    )
+
+
+_NO_SAMPLES = "the audio track holds no samples; the file may be truncated"
+
+
 def extract_audio(
     path: Path,
     sample_rate: int = SAMPLE_RATE,
@@ -156,62 +183,76 @@ def extract_audio(
     """Decode the first audio track to mono float32 at ``sample_rate``, as Whisper expects.
 
     ``on_progress(seconds)`` hears how much audio has been decoded so far (an hour-long file takes
-    seconds to read, and a producer should see that it is moving).
+    seconds to read, and a producer should see that it is moving). Errors: ``stream_audio``'s.
     """
-    import ffmpeg
+    blocks: list[np.ndarray] = []
+    decoded = 0
+    for block in stream_audio(path, EXTRACT_BLOCK_SECONDS, sample_rate):
+        blocks.append(block)
+        decoded += block.size
+        if on_progress is not None:
+            on_progress(decoded / sample_rate)
+    return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
+
+EXTRACT_BLOCK_SECONDS = 8.0  # progress ticks while a whole file is read
+
+
+def stream_audio(
+    path: Path, block_seconds: float = 30.0, sample_rate: int = SAMPLE_RATE
+) -> Iterator[np.ndarray]:
+    """``extract_audio`` in blocks of ``block_seconds`` read from ffmpeg's pipe as it decodes.
+
+    Memory stays at one block however long the file: a 3-hour file is 690 MB as one array.
+    Errors are ``extract_audio``'s, raised once ffmpeg has stopped (a file truncated halfway
+    yields its first blocks, then the error). Closing the iterator early stops ffmpeg.
+    """
     check_input_file(path)
-    stream = (
-        ffmpeg.input(str(path))
-        .output("pipe:", format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate, map="0:a:0")
-        .global_args("-nostdin", "-hide_banner", "-loglevel", "error", "-xerror")
-    )
-    args = stream.compile(cmd=ffmpeg_executable())
-    # The input path is passed after "-i"; ffmpeg would read a leading "-" as an option.
-    args = [a if a != str(path) else _safe_path(path) for a in args]
-    returncode, data, stderr = _run_streaming(args, 2 * sample_rate, on_progress)
-    if returncode != 0:
-        if b"matches no streams" in stderr:
-            raise MediaError(f"{path}: no audio track; export it again with its sound")
-        detail = _last_line(stderr) or f"ffmpeg exit code {returncode}"
-        raise MediaError(
-            f"{path}: the audio could not be decoded ({detail}); the file may be truncated or corrupt"
+    try:
+        proc = subprocess.Popen(
+            _decode_command(path, sample_rate), stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-    pcm = np.frombuffer(data, dtype=np.int16)
-    if pcm.size == 0:
-        raise MediaError(f"{path}: the audio track holds no samples; the file may be truncated")
-    return pcm.astype(np.float32) / 32768.0
+    except OSError as exc:
+        raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
+    errors: list[bytes] = []  # read on the side, so a chatty ffmpeg never blocks on a full pipe
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    block_bytes = max(2, int(block_seconds * sample_rate) * 2)
+    total = 0
+    try:
+        while True:
+            data = _read_exactly(proc.stdout, block_bytes)  # type: ignore[arg-type]
+            if not data:
+                break
+            pcm = np.frombuffer(data[: len(data) - len(data) % 2], dtype=np.int16)
+            total += pcm.size
+            yield pcm.astype(np.float32) / 32768.0
+        proc.wait()
+        reader.join()
+        if proc.returncode != 0:
+            raise _decode_error(path, proc.returncode, b"".join(errors))
+        if total == 0:
+            raise MediaError(f"{path}: {_NO_SAMPLES}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)  # ffmpeg is gone: its stderr is at its end
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
-def _run_streaming(
-    args: list[str], bytes_per_second: int, on_progress: Callable[[float], None] | None
-) -> tuple[int, bytes, bytes]:
-    """Run ffmpeg, reading its PCM as it comes; (exit code, stdout, stderr). Killed on Ctrl-C."""
-    chunks: list[bytes] = []
-    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty ffmpeg cannot block
-        try:
-            proc = subprocess.Popen(
-                args, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL
-            )
-        except OSError as exc:
-            raise MediaError(f"could not run ffmpeg ({exc}); reinstall imageio-ffmpeg") from None
-        try:
-            assert proc.stdout is not None
-            received = 0
-            while chunk := proc.stdout.read(1 << 18):
-                chunks.append(chunk)
-                received += len(chunk)
-                if on_progress is not None:
-                    on_progress(received / bytes_per_second)
-            returncode = proc.wait()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
-        errors.seek(0)
-        return returncode, b"".join(chunks), errors.read()
+def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes; fewer only at the end of the stream."""
+    parts, left = [], size
+    while left > 0:
+        chunk = pipe.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def _safe_path(path: Path) -> str:

@@ -16,10 +16,11 @@ import numpy as np
 
 from .document import build_document
 from .formats import DEFAULT_FORMATS, render
-from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe
+from .long_audio import CHUNK_SECONDS, STREAM_OVER_SECONDS, transcribe_chunked
+from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe, stream_audio
 from .output import prepare_output_dir, write_files
 from .profiles import PROFILES, StyleProfile
-from .progress import READING_AUDIO, WRITING
+from .progress import READING_AUDIO, TRANSCRIBING, WRITING
 from .text import ParagraphStyle
 from .transcribe import DecodeOptions, ProgressCallback, Transcriber
 from .transcript_files import load_transcript
@@ -107,21 +108,42 @@ def transcribe_file(
     on_stage: StageCallback | None = None,
     audio: np.ndarray | None = None,
     targets: dict[str, Path] | None = None,
+    chunk_seconds: float | None = None,
 ) -> FileResult:
-    """Transcribe one media file and write its outputs; raises GzError subclasses on bad input."""
+    """Transcribe one media file and write its outputs; raises GzError subclasses on bad input.
+
+    Files longer than ``long_audio.STREAM_OVER_SECONDS`` are decoded as a stream and
+    transcribed in chunks (flat memory); ``chunk_seconds`` > 0 forces chunks of that length,
+    0 forces the whole file at once.
+    """
     stage = on_stage or (lambda _name: None)
     info = preflight(path, outputs)
     if on_progress:
         on_progress(0.0, info.duration)  # the total is known before a sample is decoded
-    if audio is None:  # a batch may have extracted it already, while the previous file decoded
-        stage(READING_AUDIO)
-        read = (lambda done: on_progress(done, info.duration)) if on_progress else None
-        audio = extract_audio(path, on_progress=read)
-    warnings = _short_audio_warning(info, len(audio) / SAMPLE_RATE)
-    for warning in warnings:
-        stage(f"warning: {warning}")
-    raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
-    del audio  # a long file's samples are the biggest thing we hold; free them before rendering
+    if audio is None and streams(info, chunk_seconds):
+        stage(TRANSCRIBING)
+        raw = transcribe_chunked(
+            stream_audio(path),
+            transcriber,
+            decode,
+            on_progress,
+            source=path.name,
+            total_seconds=info.duration,
+            chunk_seconds=chunk_seconds or CHUNK_SECONDS,
+        )
+        warnings = _short_audio_warning(info, raw.duration)
+        for warning in warnings:
+            stage(f"warning: {warning}")
+    else:
+        if audio is None:  # a batch may have extracted it already, while the previous file decoded
+            stage(READING_AUDIO)
+            read = (lambda done: on_progress(done, info.duration)) if on_progress else None
+            audio = extract_audio(path, on_progress=read)
+        warnings = _short_audio_warning(info, len(audio) / SAMPLE_RATE)
+        for warning in warnings:
+            stage(f"warning: {warning}")
+        raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
+        del audio  # a long file's samples are the biggest thing we hold; free them before rendering
     stage(WRITING)
     transcript, notes = finish_transcript(raw, text)
     # A batch passes its planned names (e.g. "ep.mp4.vtt" beside "ep.mov.vtt"), written directly so
@@ -134,6 +156,13 @@ def transcribe_file(
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+
+
+def streams(info: MediaInfo, chunk_seconds: float | None = None) -> bool:
+    """Is this file transcribed in chunks (see ``transcribe_file``)?"""
+    if chunk_seconds is not None:
+        return chunk_seconds > 0
+    return info.duration > STREAM_OVER_SECONDS
 
 
 def preflight(path: Path, outputs: OutputOptions) -> MediaInfo:

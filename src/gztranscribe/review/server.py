@@ -67,6 +67,7 @@ CSP = (
 )
 CHUNK = 256 * 1024
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_HUGE = 10**18  # bytes: beyond any media file; longer digit strings are read as this
 
 
 def static_text(name: str) -> bytes:
@@ -78,6 +79,9 @@ class ReviewServer(ThreadingHTTPServer):
     """Serves one ``ReviewSession`` to the browser on 127.0.0.1; ``url`` includes the token."""
 
     daemon_threads = True
+    # The page fires many requests at once (video ranges, captions, API); a backlog of 5 made
+    # clients under load wait for SYN retries (2 s connect delays with 200 concurrent requests).
+    request_queue_size = 1024
 
     def __init__(
         self,
@@ -230,10 +234,10 @@ class ReviewHandler(BaseHTTPRequestHandler):
             status = 200
             if wanted and (wanted[1] or wanted[2]):
                 if wanted[1]:
-                    start = int(wanted[1])
-                    end = min(int(wanted[2]), size - 1) if wanted[2] else size - 1
+                    start = _bytes(wanted[1])
+                    end = min(_bytes(wanted[2]), size - 1) if wanted[2] else size - 1
                 else:  # the last N bytes
-                    start = max(0, size - int(wanted[2]))
+                    start = max(0, size - _bytes(wanted[2]))
                 if start >= size or start > end:
                     self._send(416, b"", "text/plain", {"Content-Range": f"bytes */{size}"})
                     return
@@ -334,6 +338,12 @@ class ReviewHandler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+
+
+def _bytes(digits: str) -> int:
+    """A Range number; a 5000-digit one is "more than the file" (``int`` would refuse it)."""
+    digits = digits.lstrip("0") or "0"
+    return _HUGE if len(digits) > 18 else int(digits)
 
 
 ROUTES: dict[tuple[str, str], Any] = {

@@ -375,6 +375,8 @@ def _json_object(body: bytes, allowed: set[str]) -> dict[str, Any]:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise RequestError(400, "the request body is not JSON") from None
+    except RecursionError:  # "[[[[..." 100k deep: the parser gives up, the request is bad
+        raise RequestError(400, "the request body is nested too deeply") from None
     if not isinstance(data, dict):
         raise RequestError(400, "the request body must be a JSON object")
     unknown = set(data) - allowed

@@ -1,0 +1,146 @@
+"""Long files in chunks, so memory stays flat however long the recording is.
+
+A whole 3-hour file is 690 MB of float32 samples before any model work, and everything that
+walks the audio (voice detection, decoding, onset refinement) adds copies: 4.6 GB peak was
+measured. Here ffmpeg decodes into a pipe (``media.stream_audio``) and the audio is transcribed
+in chunks of about ``chunk_seconds`` by the ordinary ``Transcriber.transcribe``, each chunk's
+times moved by its offset and the transcripts joined.
+
+Where a chunk ends matters: a chunk boundary is a place the model cannot see across. It is put
+in the longest quiet stretch near the nominal end (``cut_point``: the longest run of frames
+within a few dB of the quiet level), so no word is cut, and in a pause long enough that the
+whole-file path would not have joined the speech on both sides into one decode window either
+(``DecodeOptions.max_gap``): the chunked result then matches the whole-file one. Only speech
+with no pause at all in the search window is cut at its quietest moment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import numpy as np
+
+from .media import SAMPLE_RATE
+from .transcribe import DecodeOptions, ProgressCallback, Transcriber
+from .types import Segment, Transcript, Word
+
+CHUNK_SECONDS = 600.0  # ~23 MB of samples a chunk; decoding cost does not depend on it
+SEARCH_SECONDS = 60.0  # a cut is looked for in the last minute before the nominal end
+STREAM_OVER_SECONDS = 900.0  # shorter files are transcribed whole, as they always were
+FRAME_SECONDS = 0.02
+QUIET_PERCENTILE = 10  # the quiet level: the energy this share of frames is below
+QUIET_DB = 6.0  # a frame within this many dB of the quiet level counts as quiet
+# Silero VAD's 512-sample windows, Whisper's 20 ms time steps (320), onsets' 10 ms hop (160)
+CUT_GRID = math.lcm(512, 320, 160)  # 2560 samples, 0.16 s
+
+
+def cut_point(samples: np.ndarray, start: int, end: int) -> int:
+    """Where to end a chunk within ``samples[start:end]``: the middle of the longest quiet run.
+
+    Pure: frame energies (20 ms), quiet = within ``QUIET_DB`` of the range's quiet level, then
+    the longest run of quiet frames. Returns an index into ``samples``.
+    """
+    frame = max(1, int(FRAME_SECONDS * SAMPLE_RATE))
+    count = (end - start) // frame
+    if count < 2:
+        return end
+    frames = samples[start : start + count * frame].reshape(count, frame).astype(np.float64)
+    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
+    # Relative to a low percentile, not the minimum: a clip's digital-silence padding (-120 dB)
+    # must not make the room noise of a real pause look loud.
+    quiet = energy <= np.percentile(energy, QUIET_PERCENTILE) + QUIET_DB
+    best_len, best_start, run_start = 0, 0, -1
+    for i, is_quiet in enumerate(np.append(quiet, False)):
+        if is_quiet and run_start < 0:
+            run_start = i
+        elif not is_quiet and run_start >= 0:
+            if i - run_start > best_len:
+                best_len, best_start = i - run_start, run_start
+            run_start = -1
+    middle = best_start + best_len // 2
+    # On the grid every stage frames the audio on (from its first sample), so each chunk sees
+    # the same frames the whole file would: the outputs then match to the millisecond
+    return (start + middle * frame) // CUT_GRID * CUT_GRID
+
+
+def chunks(
+    blocks: Iterable[np.ndarray], chunk_seconds: float = CHUNK_SECONDS
+) -> Iterable[tuple[int, np.ndarray]]:
+    """``(offset in samples, samples)`` of consecutive chunks cut at quiet points.
+
+    Holds at most one chunk plus the search window plus one block of audio at a time.
+    """
+    size = max(1, int(chunk_seconds * SAMPLE_RATE))
+    search = min(int(SEARCH_SECONDS * SAMPLE_RATE), size // 2)
+    pending: list[np.ndarray] = []
+    held, offset = 0, 0
+    for block in blocks:
+        pending.append(block)
+        held += len(block)
+        while held >= size + search:
+            buffer = np.concatenate(pending)
+            cut = cut_point(buffer, size - search, size + search)
+            yield offset, buffer[:cut]
+            offset += cut
+            rest = buffer[cut:]
+            pending, held = [rest], len(rest)
+            del buffer
+    if held:
+        yield offset, np.concatenate(pending)
+
+
+def transcribe_chunked(
+    blocks: Iterable[np.ndarray],
+    transcriber: Transcriber,
+    options: DecodeOptions = DecodeOptions(),
+    on_progress: ProgressCallback | None = None,
+    *,
+    source: str = "",
+    total_seconds: float = 0.0,
+    chunk_seconds: float = CHUNK_SECONDS,
+) -> Transcript:
+    """``Transcriber.transcribe`` over audio that arrives in blocks, one chunk at a time.
+
+    ``total_seconds`` (the probed duration) is only for progress: ``on_progress(done, total)``
+    counts seconds of the whole file.
+    """
+    segments: list[Segment] = []
+    language = ""
+    seconds = 0.0
+    result: Transcript | None = None
+    for offset_samples, chunk in chunks(blocks, chunk_seconds):
+        offset = offset_samples / SAMPLE_RATE
+        result = transcriber.transcribe(
+            chunk, options, _shifted_progress(on_progress, offset, total_seconds), source=source
+        )
+        seconds = offset + len(chunk) / SAMPLE_RATE
+        language = language or result.language
+        floor = segments[-1].end if segments else 0.0
+        segments.extend(_shift(seg, offset, floor) for seg in result.segments)
+        del chunk
+    if result is None:
+        raise ValueError("no audio blocks")  # stream_audio raises MediaError before this
+    if on_progress:
+        on_progress(seconds, max(seconds, total_seconds))
+    return replace(result, segments=tuple(segments), language=language, duration=seconds)
+
+
+def _shifted_progress(
+    on_progress: ProgressCallback | None, offset: float, total: float
+) -> ProgressCallback | None:
+    if on_progress is None:
+        return None
+    report: Callable[[float, float], None] = on_progress
+    return lambda done, _chunk_total: report(offset + done, max(total, offset + done))
+
+
+def _shift(segment: Segment, offset: float, floor: float) -> Segment:
+    """A chunk's segment on the file's clock, never before the end of the previous one."""
+
+    def at(t: float) -> float:
+        return max(t + offset, floor)
+
+    words = tuple(Word(at(w.start), at(w.end), w.text, w.probability) for w in segment.words)
+    return replace(segment, start=at(segment.start), end=at(segment.end), words=words)
