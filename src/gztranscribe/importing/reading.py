@@ -1,0 +1,53 @@
+"""One caption file's text -> ``TimedText``: detect the format, run its reader, undo roll-up.
+
+The readers were chosen by measurement (``benchmarks/bench_import.py``), one per format:
+
+========  ===========  =====================================================================
+format    library      why
+========  ===========  =====================================================================
+SCC       pycaption    the only one of the three that decodes CEA-608
+DFXP/TTML pycaption    see the benchmark's table
+SAMI      pycaption    the only one with a SAMI reader of the three that keeps line breaks
+SBV       webvtt-py    the only one that reads SBV
+ASS/SSA   pysubs2      the only one that reads ASS/SSA
+SRT       pysubs2      see the benchmark's table
+WebVTT    webvtt-py    keeps the raw cue text, so YouTube's inline word times survive
+========  ===========  =====================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..errors import CaptionFileError
+from . import ass, sami, sbv, scc, srt, ttml, webvtt
+from .rollup import repeats_rows, spoken_blocks
+from .source import FORMAT_NAMES, require_format
+from .timed_text import TimedText
+
+READERS: dict[str, Callable[[str, str], TimedText]] = {
+    "scc": scc.read,
+    "ttml": ttml.read,
+    "sami": sami.read,
+    "sbv": sbv.read,
+    "ass": ass.read,
+    "srt": srt.read,
+    "vtt": webvtt.read,
+}
+
+
+def read_timed_text(text: str, name: str = "captions") -> TimedText:
+    """Read caption text of any supported format; ``CaptionFileError`` (exit 8) if it cannot be.
+
+    Screens that repeat the previous rows (roll-up written as pop-on) are cut to what each adds.
+    """
+    kind = require_format(text, name)
+    timed = READERS[kind](text, name)
+    if not timed.blocks:
+        raise CaptionFileError(
+            f"{name}: a {FORMAT_NAMES[kind]} file with no caption text; nothing to import"
+        )
+    if repeats_rows(timed.blocks):
+        timed = replace(timed, blocks=spoken_blocks(timed.blocks), roll_up=True)
+    return timed
