@@ -4,7 +4,8 @@ Broadcast captions are upper case because the 608 decoders of the 1990s were; on
 that reads as shouting. Every word is lower-cased except: a sentence's first word, "I" (and
 I'm, I'll, I've, I'd), initialisms written with dots ("U.S."), days and months, and the show's
 glossary terms, which take the glossary's exact spelling (multi-word terms too: "IAN BREMMER"
--> "Ian Bremmer"). Words are never added, dropped or reordered.
+-> "Ian Bremmer"). A title just before a glossary name is capitalised too ("President Tokayev"). Words are never
+added, dropped or reordered.
 """
 
 from __future__ import annotations
@@ -54,6 +55,34 @@ def _capitalize(core: str) -> str:
     return core[:1].upper() + core[1:]
 
 
+_POSSESSIVE = ("'s", "\u2019s", "'", "\u2019")
+_TITLES = {"president", "prime", "minister", "senator", "governor", "chancellor", "general",
+           "king", "queen", "pope", "mr.", "mrs.", "ms.", "dr.", "secretary"}  # fmt: skip
+
+
+def _split_possessive(core: str) -> tuple[str, str]:
+    """``kazakhstan's`` -> (``kazakhstan``, ``'s``): a name's possessive is still the name."""
+    for ending in _POSSESSIVE:
+        if core.lower().endswith(ending) and len(core) > len(ending):
+            return core[: -len(ending)], core[-len(ending) :]
+    return core, ""
+
+
+def _match(index: dict[tuple[str, ...], tuple[str, ...]], lowered: Sequence[str], i: int,
+           longest: int) -> tuple[int, tuple[str, ...], str] | None:  # fmt: skip
+    """(words, spelling, possessive ending) of the longest glossary term starting at ``i``."""
+    for n in range(min(longest, len(lowered) - i), 0, -1):
+        head = tuple(lowered[i : i + n - 1])
+        last, ending = lowered[i + n - 1], ""
+        spelled = index.get((*head, last))
+        if spelled is None:
+            last, ending = _split_possessive(last)
+            spelled = index.get((*head, last)) if ending else None
+        if spelled:
+            return n, spelled, ending
+    return None
+
+
 def sentence_case(words: Sequence[str], glossary: Glossary | None = None) -> list[str]:
     """``words`` in sentence case; each output word differs from its input only in case."""
     index = _term_index(glossary)
@@ -64,14 +93,17 @@ def sentence_case(words: Sequence[str], glossary: Glossary | None = None) -> lis
     sentence_start = True
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
-            spelled = index.get(tuple(lowered[i : i + n]))
-            if spelled:
-                for j in range(n):
-                    lead, _, tail = cores[i + j]
-                    out.append(lead + _core(spelled[j])[1] + tail)
-                i += n
-                break
+        found = _match(index, lowered, i, longest) if index else None
+        if found:
+            n, spelled, ending = found
+            for j in range(n):
+                lead, core, tail = cores[i + j]
+                word = _core(spelled[j])[1] + (ending if j == n - 1 else "")
+                out.append(lead + word + tail)
+            if i > 0 and lowered[i - 1] in _TITLES:
+                lead, core, tail = cores[i - 1]
+                out[-n - 1] = lead + _capitalize(core.lower()) + tail  # "President Tokayev"
+            i += n
         else:
             lead, core, tail = cores[i]
             word = lowered[i]
@@ -85,5 +117,5 @@ def sentence_case(words: Sequence[str], glossary: Glossary | None = None) -> lis
                 fixed = word
             out.append(lead + fixed + tail)
             i += 1
-        sentence_start = out[-1].endswith(_SENTENCE_END)
+        sentence_start = out[-1].endswith(_SENTENCE_END) and not _INITIALISM.match(out[-1])
     return out

@@ -8,10 +8,14 @@ from .library import call
 from .timed_text import TimedBlock, TimedText, block
 
 
+def _s(stamp: object) -> float:
+    return stamp.in_milliseconds() / 1000  # type: ignore[attr-defined] # (start_in_seconds is whole seconds)
+
+
 def read(text: str, name: str) -> TimedText:
     import webvtt
 
     parsed = call(name, "sbv", lambda: webvtt.WebVTT.from_buffer(io.StringIO(text), format="sbv"))
-    found = (block(c.start_in_seconds, c.end_in_seconds, c.text) for c in parsed.captions)
+    found = (block(_s(c.start_time), _s(c.end_time), c.text) for c in parsed.captions)
     blocks: tuple[TimedBlock, ...] = tuple(b for b in found if b is not None)
     return TimedText(blocks, "sbv", name)

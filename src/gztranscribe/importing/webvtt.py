@@ -75,7 +75,8 @@ def read(text: str, name: str) -> TimedText:
     blocks: list[TimedBlock] = []
     inline = False
     for caption in parsed.captions:
-        start, end = max(0.0, caption.start_in_seconds), max(0.0, caption.end_in_seconds)
+        start = caption.start_time.in_milliseconds() / 1000
+        end = max(start, caption.end_time.in_milliseconds() / 1000)
         raw_lines = caption.raw_text.split("\n")
         lines = clean_lines("\n".join(_plain(line) for line in raw_lines))
         if not lines:
