@@ -29,6 +29,7 @@ class Fixture:
     words: tuple[str, ...]  # the words the import must keep, in order
     kind: str  # the format the content is in
     upper: bool = False  # written in capitals: compare words case-insensitively
+    starts: tuple[float, ...] = ()  # the script's cue starts (what a reader should find)
 
 
 def sentences(limit: int | None = None) -> list[str]:
@@ -251,12 +252,14 @@ def ttml_by_hand(script: Script) -> bytes:
     ).encode()
 
 
-def sami_by_hand(script: Script) -> bytes:
-    """SAMI as old Windows tools write it: upper-case tags, a class per language, &nbsp; clears."""
+def sami_by_hand(script: Script, bilingual: bool = False) -> bytes:
+    """SAMI as old Windows tools write it: upper-case tags, a class per language, &nbsp; clears;
+    ``bilingual``: a French track beside the English one (only the English is the show's)."""
     syncs = []
     for start, end, lines in script:
         esc = [x.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for x in lines]
-        syncs.append(f"<SYNC Start={round(start * 1000)}><P Class=ENUSCC>{'<br>'.join(esc)}")
+        french = "<P Class=FRFRCC>Bonjour tout le monde" if bilingual else ""
+        syncs.append(f"<SYNC Start={round(start * 1000)}><P Class=ENUSCC>{'<br>'.join(esc)}{french}")
         syncs.append(f"<SYNC Start={round(end * 1000)}><P Class=ENUSCC>&nbsp;")
     return (
         "<SAMI>\n<HEAD>\n<TITLE>episode</TITLE>\n<STYLE TYPE=\"text/css\">\n<!--\n"
@@ -319,7 +322,8 @@ def corpus() -> list[Fixture]:
             script = [(s, e, [x.upper() for x in lines]) for s, e, lines in script]
         data = make(script)
         raw = data if isinstance(data, bytes) else data.encode()
-        fixtures.append(Fixture(name, raw, words_of(script), kind, upper))
+        starts = tuple(s for s, _, _ in script)
+        fixtures.append(Fixture(name, raw, words_of(script), kind, upper, starts))
 
     for seed, width in ((1, 40), (2, 55)):
         add(f"pycaption-{seed}.scc", lambda s: with_pycaption("SCCWriter", s), "scc", seed,
@@ -332,6 +336,7 @@ def corpus() -> list[Fixture]:
         add(f"vendor-{seed}.xml", ttml_by_hand, "ttml", seed + 2, width)
         add(f"pycaption-{seed}.smi", lambda s: with_pycaption("SAMIWriter", s), "sami", seed, width)
         add(f"windows-{seed}.sami", sami_by_hand, "sami", seed + 3, width)
+        add(f"bilingual-{seed}.smi", lambda s: sami_by_hand(s, True), "sami", seed + 16, width)
         add(f"youtube-{seed}.sbv", sbv_by_hand, "sbv", seed + 4, width)
         add(f"pysubs2-{seed}.ass", lambda s: with_pysubs2("ass", s), "ass", seed + 5, width)
         add(f"pysubs2-{seed}.ssa", lambda s: with_pysubs2("ssa", s), "ass", seed + 6, width)

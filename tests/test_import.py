@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from import_corpus import (
     MALFORMED,
     Fixture,
@@ -27,9 +29,9 @@ from import_corpus import (
 )
 
 from gztranscribe.caption_files import read_caption_file
-from gztranscribe.errors import ExitCode
+from gztranscribe.errors import CaptionFileError, ExitCode
 from gztranscribe.glossary import Glossary
-from gztranscribe.importing import TimedBlock, read_timed_text
+from gztranscribe.importing import TimedBlock, decode, read_timed_text
 from gztranscribe.importing.casing import sentence_case
 from gztranscribe.importing.rollup import spoken_blocks
 from gztranscribe.profiles import PROFILES
@@ -263,3 +265,22 @@ def test_imported_text_is_escaped_for_browsers(tmp_path: Path, cli) -> None:
     assert "Tom &amp; Jerry: 5 &gt; 3 -&gt; yes" in text
     assert html.unescape(text.split("\n")[-2]) == "Tom & Jerry: 5 > 3 -> yes"
 
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(0, len(CORPUS) - 1),
+    cuts=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 40), st.binary(max_size=12)), max_size=4),
+)
+def test_damaged_files_of_every_format_are_read_or_refused_never_a_traceback(index, cuts) -> None:
+    """Bytes cut out and junk put in anywhere: the reader returns text or raises exit 8."""
+    data = bytearray(CORPUS[index].data)
+    for where, length, junk in cuts:
+        at = int(where * len(data))
+        data[at : at + length] = junk
+    try:
+        timed = read_timed_text(decode(bytes(data), "damaged"), "damaged")
+    except CaptionFileError as exc:
+        assert exc.exit_code == ExitCode.CAPTION_FILE and "\n" not in str(exc)
+        return
+    assert timed.blocks and all(b.end >= b.start >= 0 for b in timed.blocks)

@@ -6,12 +6,17 @@ The readers were chosen by measurement (``benchmarks/bench_import.py``), one per
 format    library      why
 ========  ===========  =====================================================================
 SCC       pycaption    the only one of the three that decodes CEA-608
-DFXP/TTML pycaption    see the benchmark's table
-SAMI      pycaption    the only one with a SAMI reader of the three that keeps line breaks
+DFXP/TTML pycaption    6/6 (pysubs2 4/6: it fails on ``dur`` instead of ``end``); its quadratic layout lookups
+                       are avoided by handing it the document without layout (``ttml``)
+SAMI      pycaption    6/6 words (pysubs2 4/6: it mixes a second language's track in)
 SBV       webvtt-py    the only one that reads SBV
 ASS/SSA   pysubs2      the only one that reads ASS/SSA
-SRT       pysubs2      see the benchmark's table
-WebVTT    webvtt-py    keeps the raw cue text, so YouTube's inline word times survive
+SRT       pysubs2      6/6 words and times (pycaption 4/6: ``<i>`` tags kept as words in a
+                       CRLF file; webvtt-py 4/6: a cue without its number lost, ``{\\an8}``
+                       kept as a word)
+WebVTT    webvtt-py    8/8 words (pycaption 6/8: ``<v Ian Bremmer>`` becomes words; pysubs2
+                       2/8: identifiers read as text, ``&amp;`` not decoded); it keeps the raw cue
+                       text, so YouTube's inline word times survive
 ========  ===========  =====================================================================
 """
 
@@ -22,6 +27,7 @@ from dataclasses import replace
 
 from ..errors import CaptionFileError
 from . import ass, sami, sbv, scc, srt, ttml, webvtt
+from .library import reading
 from .rollup import repeats_rows, spoken_blocks
 from .source import FORMAT_NAMES, require_format
 from .timed_text import TimedText
@@ -43,7 +49,8 @@ def read_timed_text(text: str, name: str = "captions") -> TimedText:
     Screens that repeat the previous rows (roll-up written as pop-on) are cut to what each adds.
     """
     kind = require_format(text, name)
-    timed = READERS[kind](text, name)
+    with reading(name, kind):  # whatever a library hands back on odd input, never a traceback
+        timed = READERS[kind](text, name)
     if not timed.blocks:
         raise CaptionFileError(
             f"{name}: a {FORMAT_NAMES[kind]} file with no caption text; nothing to import"
