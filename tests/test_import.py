@@ -284,3 +284,56 @@ def test_damaged_files_of_every_format_are_read_or_refused_never_a_traceback(ind
         assert exc.exit_code == ExitCode.CAPTION_FILE and "\n" not in str(exc)
         return
     assert timed.blocks and all(b.end >= b.start >= 0 for b in timed.blocks)
+
+
+EPISODE = Path(__file__).parent / "data" / "eval" / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
+EPISODE_TEXT = Path(__file__).parent / "data" / "eval" / "examples" / "quicktake-kazakhstan.txt"
+
+
+def spread_by_length(words: list[str], duration: float, width: int = 42) -> str:
+    """A vendor's SRT with the right words and bad timing: two-line cues whose times are the
+    whole running time shared out by text length (late in some places, early in others)."""
+    cues: list[list[str]] = []
+    for word in words:
+        if cues and len(" ".join(cues[-1] + [word])) <= 2 * width:
+            cues[-1].append(word)
+        else:
+            cues.append([word])
+    total = sum(len(" ".join(c)) + 1 for c in cues)
+    blocks, t = [], 0.0
+    for n, cue in enumerate(cues, start=1):
+        length = duration * (len(" ".join(cue)) + 1) / total
+        text = " ".join(cue)
+        cut = text.rfind(" ", 0, len(text) // 2 + 1) if len(text) > width else -1
+        lines = [text[:cut], text[cut + 1 :]] if cut > 0 else [text]
+        stamp = lambda s: f"{int(s // 3600):02d}:{int(s // 60 % 60):02d}:{s % 60:06.3f}".replace(".", ",")  # noqa: E731
+        blocks.append("\n".join([str(n), f"{stamp(t)} --> {stamp(t + length)}", *lines]))
+        t += length
+    return "\n\n".join(blocks) + "\n"
+
+
+@pytest.mark.slow
+def test_media_retimes_a_length_spread_srt_to_the_episode(tmp_path: Path, cli, model_loads) -> None:
+    """The 5-minute episode's published text as an SRT timed by length only: with --media at
+    least 95% of the sentence starts get a cue starting within 250 ms."""
+    reference = json.loads((EPISODE.parent / "reference.json").read_text())
+    words = EPISODE_TEXT.read_text(encoding="utf-8").split()
+    source = tmp_path / "quicktake-slt.srt"
+    source.write_text(spread_by_length(words, reference["duration"]), encoding="utf-8")
+    before = [c.start for c in read_caption_file(source).captions.cues]
+
+    done = cli("import", source, "--media", EPISODE, "-o", tmp_path / "out", "-q")
+    assert done.exit_code == 0, done.output
+    cues = read_caption_file(tmp_path / "out" / "quicktake-slt.vtt").captions.cues
+    assert [w for c in cues for w in c.text.split()] == words
+    assert cli("check", tmp_path / "out" / "quicktake-slt.vtt").exit_code == 0
+
+    starts = [s["start"] for s in reference["sentences"]]
+
+    def within(cue_starts: list[float]) -> float:
+        return sum(min(abs(c - s) for c in cue_starts) <= 0.25 for s in starts) / len(starts)
+
+    print(f"sentence starts within 250 ms: {within(before):.0%} as delivered, "
+          f"{within([c.start for c in cues]):.0%} after --media")  # fmt: skip
+    assert within(before) < 0.5  # the delivered timing really is bad
+    assert within([c.start for c in cues]) >= 0.95
