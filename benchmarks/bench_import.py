@@ -33,14 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from import_corpus import Fixture, corpus  # noqa: E402
+from import_corpus import Fixture, corpus
 
-from gztranscribe.errors import GzError  # noqa: E402
-from gztranscribe.importing import read_timed_text  # noqa: E402
-from gztranscribe.importing.library import call  # noqa: E402
-from gztranscribe.importing.pycaption_blocks import blocks_of  # noqa: E402
-from gztranscribe.importing.rollup import repeats_rows, spoken_blocks  # noqa: E402
-from gztranscribe.importing.timed_text import TimedBlock, block  # noqa: E402
+from gztranscribe.errors import GzError
+from gztranscribe.importing import read_timed_text
+from gztranscribe.importing.library import call
+from gztranscribe.importing.pycaption_blocks import blocks_of
+from gztranscribe.importing.rollup import repeats_rows, spoken_blocks
+from gztranscribe.importing.timed_text import TimedBlock, block
 
 Reader = Callable[[str], list[TimedBlock]]
 
@@ -70,7 +70,9 @@ def webvtt_py(fmt: str) -> Reader:
     def read(text: str) -> list[TimedBlock]:
         import webvtt
 
-        parsed = call("bench", "x", lambda: webvtt.WebVTT.from_buffer(io.StringIO(text), format=fmt))
+        parsed = call(
+            "bench", "x", lambda: webvtt.WebVTT.from_buffer(io.StringIO(text), format=fmt)
+        )
         found = (
             block(c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000,
                   html.unescape(c.text) if fmt == "vtt" else c.text)

@@ -120,7 +120,9 @@ def pysubs2_file(script: Script):
     subs = pysubs2.SSAFile()
     for start, end, lines in script:
         subs.events.append(
-            pysubs2.SSAEvent(start=round(start * 1000), end=round(end * 1000), text=r"\N".join(lines))
+            pysubs2.SSAEvent(
+                start=round(start * 1000), end=round(end * 1000), text=r"\N".join(lines)
+            )
         )
     return subs
 
@@ -203,7 +205,9 @@ def youtube_rollup(script: Script, seed: int = 0) -> tuple[bytes, list[tuple[str
         timed.extend(zip(line, starts))
         pieces = [line[0]] + [f"<{_ts(s)}><c> {w}</c>" for w, s in zip(line[1:], starts[1:])]
         body = "".join(pieces).replace("&", "&amp;")
-        blocks.append(f"{_ts(starts[0])} --> {_ts(end)} align:start position:0%\n{previous or ' '}\n{body}")
+        blocks.append(
+            f"{_ts(starts[0])} --> {_ts(end)} align:start position:0%\n{previous or ' '}\n{body}"
+        )
         finished = " ".join(line).replace("&", "&amp;")
         blocks.append(f"{_ts(end)} --> {_ts(end + 0.01)} align:start position:0%\n{finished}\n ")
         previous = finished
@@ -248,7 +252,7 @@ def ttml_by_hand(script: Script) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling" '
         'xml:lang="en">\n  <head><layout><region xml:id="r1" tts:origin="10% 80%"/></layout></head>\n'
-        '  <body>\n    <div>\n' + "\n".join(ps) + "\n    </div>\n  </body>\n</tt>\n"
+        "  <body>\n    <div>\n" + "\n".join(ps) + "\n    </div>\n  </body>\n</tt>\n"
     ).encode()
 
 
@@ -259,10 +263,12 @@ def sami_by_hand(script: Script, bilingual: bool = False) -> bytes:
     for start, end, lines in script:
         esc = [x.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for x in lines]
         french = "<P Class=FRFRCC>Bonjour tout le monde" if bilingual else ""
-        syncs.append(f"<SYNC Start={round(start * 1000)}><P Class=ENUSCC>{'<br>'.join(esc)}{french}")
+        syncs.append(
+            f"<SYNC Start={round(start * 1000)}><P Class=ENUSCC>{'<br>'.join(esc)}{french}"
+        )
         syncs.append(f"<SYNC Start={round(end * 1000)}><P Class=ENUSCC>&nbsp;")
     return (
-        "<SAMI>\n<HEAD>\n<TITLE>episode</TITLE>\n<STYLE TYPE=\"text/css\">\n<!--\n"
+        '<SAMI>\n<HEAD>\n<TITLE>episode</TITLE>\n<STYLE TYPE="text/css">\n<!--\n'
         "P { font-family: Arial; }\n.ENUSCC { Name: English; lang: en-US; }\n-->\n</STYLE>\n"
         "</HEAD>\n<BODY>\n" + "\n".join(syncs) + "\n</BODY>\n</SAMI>\n"
     ).encode()
@@ -283,6 +289,7 @@ def ass_by_hand(script: Script) -> bytes:
         r"Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,{\p1}m 0 0 l 100 0 100 100 0 100{\p0}",
     ]
     for n, (start, end, lines) in enumerate(script):
+
         def c(s: float) -> str:
             cs = round(s * 100)
             return f"{cs // 360000}:{cs // 6000 % 60:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
@@ -331,7 +338,9 @@ def corpus() -> list[Fixture]:
         add(f"pycaption-paint-on-{seed}.scc", lambda s: with_pycaption("SCCWriter", s, "paint_on"),
             "scc", seed + 10, upper=True, ascii_only=True)  # fmt: skip
         add(f"rollup-{seed}.scc", scc_rollup, "scc", seed + 20, ascii_only=True, upper=True)
-        add(f"pycaption-{seed}.dfxp", lambda s: with_pycaption("DFXPWriter", s), "ttml", seed, width)
+        add(
+            f"pycaption-{seed}.dfxp", lambda s: with_pycaption("DFXPWriter", s), "ttml", seed, width
+        )
         add(f"pysubs2-{seed}.ttml", lambda s: with_pysubs2("ttml", s), "ttml", seed + 1, width)
         add(f"vendor-{seed}.xml", ttml_by_hand, "ttml", seed + 2, width)
         add(f"pycaption-{seed}.smi", lambda s: with_pycaption("SAMIWriter", s), "sami", seed, width)
@@ -342,12 +351,24 @@ def corpus() -> list[Fixture]:
         add(f"pysubs2-{seed}.ssa", lambda s: with_pysubs2("ssa", s), "ass", seed + 6, width)
         add(f"aegisub-{seed}.ass", ass_by_hand, "ass", seed + 7, width)
         add(f"pysubs2-{seed}.srt", lambda s: with_pysubs2("srt", s), "srt", seed + 8, width)
-        add(f"pycaption-{seed}.srt", lambda s: with_pycaption("SRTWriter", s), "srt", seed + 9, width)
+        add(
+            f"pycaption-{seed}.srt",
+            lambda s: with_pycaption("SRTWriter", s),
+            "srt",
+            seed + 9,
+            width,
+        )
         add(f"editor-bom-crlf-{seed}.txt", srt_by_hand, "srt", seed + 11, width)
         add(f"platform-{seed}.vtt", vtt_by_hand, "vtt", seed + 12, width)
-        add(f"pycaption-{seed}.vtt", lambda s: with_pycaption("WebVTTWriter", s), "vtt", seed + 13, width)
+        add(
+            f"pycaption-{seed}.vtt",
+            lambda s: with_pycaption("WebVTTWriter", s),
+            "vtt",
+            seed + 13,
+            width,
+        )
         add(f"pysubs2-{seed}.vtt", lambda s: with_pysubs2("vtt", s), "vtt", seed + 14, width)
-        add(f"youtube-auto-{seed}.vtt", lambda s: youtube_rollup(s, seed)[0], "vtt", seed + 15)
+        add(f"youtube-auto-{seed}.vtt", lambda s, seed=seed: youtube_rollup(s, seed)[0], "vtt", seed + 15)
     return fixtures
 
 

@@ -27,6 +27,7 @@ from import_corpus import (
     words_of,
     youtube_rollup,
 )
+from test_browser import browser, serve  # noqa: F401 - the browser test's fixtures
 
 from gztranscribe.caption_files import read_caption_file
 from gztranscribe.errors import CaptionFileError, ExitCode
@@ -35,7 +36,6 @@ from gztranscribe.importing import TimedBlock, decode, read_timed_text
 from gztranscribe.importing.casing import sentence_case
 from gztranscribe.importing.rollup import spoken_blocks
 from gztranscribe.profiles import PROFILES
-from test_browser import browser, serve  # noqa: F401 - the browser test's fixtures
 
 PROFILE = PROFILES["broadcast"]
 
@@ -95,7 +95,9 @@ def test_the_corpus_covers_every_format_from_writers_and_by_hand() -> None:
     kinds = {f.kind for f in CORPUS}
     assert kinds == {"scc", "ttml", "sami", "sbv", "ass", "srt", "vtt"}
     for fixture in CORPUS:  # recognised by content: the extension is sometimes wrong on purpose
-        assert read_timed_text(fixture.data.decode("utf-8-sig"), fixture.name).format == fixture.kind
+        assert (
+            read_timed_text(fixture.data.decode("utf-8-sig"), fixture.name).format == fixture.kind
+        )
 
 
 TRACKS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>imports</title></head>
@@ -109,7 +111,12 @@ READ_ALL_TRACKS = """() => Array.from(document.querySelectorAll("track"), (el) =
 }))"""
 
 
-def test_chromium_reads_every_imported_file_cue_for_cue(imported, browser: Any, serve, tmp_path: Path) -> None:
+def test_chromium_reads_every_imported_file_cue_for_cue(
+    imported,
+    browser: Any,  # noqa: F811 - test_browser's fixture
+    serve,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     """One page, one <track> per imported file: Chromium loads each and finds our cues."""
     site = tmp_path / "site"
     site.mkdir()
@@ -121,7 +128,9 @@ def test_chromium_reads_every_imported_file_cue_for_cue(imported, browser: Any, 
     (site / "index.html").write_text(TRACKS_PAGE.format(tracks=tracks), encoding="utf-8")
     page = browser.new_page()
     page.goto(serve(site) + "index.html", wait_until="load")
-    page.evaluate("() => { for (const t of document.getElementById('video').textTracks) t.mode = 'hidden'; }")
+    page.evaluate(
+        "() => { for (const t of document.getElementById('video').textTracks) t.mode = 'hidden'; }"
+    )
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('track')).every((t) => t.readyState >= 2)",
         timeout=30_000,
@@ -133,9 +142,13 @@ def test_chromium_reads_every_imported_file_cue_for_cue(imported, browser: Any, 
         name, vtt = names[track["src"]]
         assert track["state"] == 2, f"{name}: Chromium refused the file"
         cues = read_caption_file(vtt).captions.cues
-        assert len(track["cues"]) == len(cues), f"{name}: Chromium read {len(track['cues'])} of {len(cues)} cues"
+        assert len(track["cues"]) == len(cues), (
+            f"{name}: Chromium read {len(track['cues'])} of {len(cues)} cues"
+        )
         for cue, ours in zip(track["cues"], cues, strict=True):
-            assert abs(cue["start"] - ours.start) <= 0.001 and abs(cue["end"] - ours.end) <= 0.001, name
+            assert (
+                abs(cue["start"] - ours.start) <= 0.001 and abs(cue["end"] - ours.end) <= 0.001
+            ), name
             assert cue["text"] == "\n".join(ours.lines), name
 
 
@@ -166,7 +179,8 @@ def test_scc_round_trip_keeps_every_word_and_restores_sentence_case(tmp_path: Pa
     (tmp_path / "ours.vtt").write_text(render_captions(ours), encoding="utf-8")
     original = _words(tmp_path / "ours.vtt")
     shouted = [
-        (c.start, c.end, [line.upper().replace("\u2019", "'") for line in c.lines]) for c in ours.cues
+        (c.start, c.end, [line.upper().replace("\u2019", "'") for line in c.lines])
+        for c in ours.cues
     ]
     scc = tmp_path / "episode.scc"
     scc.write_text(with_pycaption("SCCWriter", shouted), encoding="utf-8")
@@ -223,7 +237,23 @@ def test_roll_up_keeps_words_repeated_in_speech() -> None:
 
 def test_sentence_case_changes_only_case_and_uses_the_glossary() -> None:
     glossary = Glossary.of("Ian Bremmer", "Kazakhstan", "NATO")
-    words = "HEY EVERYBODY, IAN BREMMER HERE. I'M IN KAZAKHSTAN'S CAPITAL WITH NATO AND THE U.S. TEAM.".split()
+    words = [
+        "HEY",
+        "EVERYBODY,",
+        "IAN",
+        "BREMMER",
+        "HERE.",
+        "I'M",
+        "IN",
+        "KAZAKHSTAN'S",
+        "CAPITAL",
+        "WITH",
+        "NATO",
+        "AND",
+        "THE",
+        "U.S.",
+        "TEAM.",
+    ]
     out = sentence_case(words, glossary)
     assert " ".join(out) == (
         "Hey everybody, Ian Bremmer here. I'm in Kazakhstan's capital with NATO and the U.S. team."
@@ -248,7 +278,9 @@ def test_srt_on_request_and_unknown_formats_refused(tmp_path: Path, cli) -> None
     assert done.exit_code == 0, done.output
     srt = read_caption_file(tmp_path / "o" / "talk.srt").captions.cues
     assert [w for c in srt for w in c.text.split()] == list(fixture.words)
-    assert cli("import", source, "-o", tmp_path / "o", "--format", "txt").exit_code == ExitCode.USAGE
+    assert (
+        cli("import", source, "-o", tmp_path / "o", "--format", "txt").exit_code == ExitCode.USAGE
+    )
 
 
 def test_a_folder_imports_every_caption_file_with_batch_semantics(tmp_path: Path, cli) -> None:
@@ -279,18 +311,21 @@ def test_a_folder_imports_every_caption_file_with_batch_semantics(tmp_path: Path
 
 def test_imported_text_is_escaped_for_browsers(tmp_path: Path, cli) -> None:
     source = tmp_path / "amp.srt"
-    source.write_text("1\n00:00:01,000 --> 00:00:04,000\nTom & Jerry: 5 > 3 -> yes\n", encoding="utf-8")
+    source.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nTom & Jerry: 5 > 3 -> yes\n", encoding="utf-8"
+    )
     assert cli("import", source, "-o", tmp_path / "o").exit_code == 0
     text = (tmp_path / "o" / "amp.vtt").read_text()
     assert "Tom &amp; Jerry: 5 &gt; 3 -&gt; yes" in text
     assert html.unescape(text.split("\n")[-2]) == "Tom & Jerry: 5 > 3 -> yes"
 
 
-
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     index=st.integers(0, len(CORPUS) - 1),
-    cuts=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 40), st.binary(max_size=12)), max_size=4),
+    cuts=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 40), st.binary(max_size=12)), max_size=4
+    ),
 )
 def test_damaged_files_of_every_format_are_read_or_refused_never_a_traceback(index, cuts) -> None:
     """Bytes cut out and junk put in anywhere: the reader returns text or raises exit 8."""
@@ -306,7 +341,9 @@ def test_damaged_files_of_every_format_are_read_or_refused_never_a_traceback(ind
     assert timed.blocks and all(b.end >= b.start >= 0 for b in timed.blocks)
 
 
-EPISODE = Path(__file__).parent / "data" / "eval" / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
+EPISODE = (
+    Path(__file__).parent / "data" / "eval" / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
+)
 EPISODE_TEXT = Path(__file__).parent / "data" / "eval" / "examples" / "quicktake-kazakhstan.txt"
 
 
@@ -326,7 +363,9 @@ def spread_by_length(words: list[str], duration: float, width: int = 42) -> str:
         text = " ".join(cue)
         cut = text.rfind(" ", 0, len(text) // 2 + 1) if len(text) > width else -1
         lines = [text[:cut], text[cut + 1 :]] if cut > 0 else [text]
-        stamp = lambda s: f"{int(s // 3600):02d}:{int(s // 60 % 60):02d}:{s % 60:06.3f}".replace(".", ",")  # noqa: E731
+        stamp = lambda s: f"{int(s // 3600):02d}:{int(s // 60 % 60):02d}:{s % 60:06.3f}".replace(
+            ".", ","
+        )
         blocks.append("\n".join([str(n), f"{stamp(t)} --> {stamp(t + length)}", *lines]))
         t += length
     return "\n\n".join(blocks) + "\n"

@@ -141,7 +141,9 @@ def _one(path: Path, options: Any, settings: Any, media: Path | None, quiet: boo
     for problem in result.problems:
         say(f"warning: {path}: {problem}")
     if not quiet:
-        say(f"imported {path} ({result.format}): {result.words} words, {len(result.captions.cues)} cues")
+        say(
+            f"imported {path} ({result.format}): {result.words} words, {len(result.captions.cues)} cues"
+        )
         for output in result.outputs:
             say(f"wrote {output}")
 

@@ -19,13 +19,31 @@ UPPER_SHARE = 0.9  # of the letters, for a text to count as written in capitals
 MIN_LETTERS = 20
 _I_FORMS = {"i", "i'm", "i'll", "i've", "i'd", "i’m", "i’ll", "i’ve", "i’d"}
 _PROPER = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "april", "june", "july", "august", "september", "october", "november",
-    "december", "english", "american", "europe", "european",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "english",
+    "american",
+    "europe",
+    "european",
 }  # fmt: skip  ("march" and "may" are ordinary words too often to capitalise blindly)
 _INITIALISM = re.compile(r"^[\"'(\[]*(?:[A-Za-z]\.){2,}")
-_CORE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.S)
-_SENTENCE_END = (".", "?", "!", "\u2026", ".\"", "?\"", "!\"", ".'", "?'", "!'", ".\u201d")
+_CORE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.DOTALL)
+_SENTENCE_END = (".", "?", "!", "\u2026", '."', '?"', '!"', ".'", "?'", "!'", ".\u201d")
 
 
 def is_upper_case(words: Sequence[str]) -> bool:
@@ -109,9 +127,7 @@ def sentence_case(words: Sequence[str], glossary: Glossary | None = None) -> lis
             word = lowered[i]
             if _INITIALISM.match(words[i]):
                 fixed = core
-            elif word in _I_FORMS:
-                fixed = _capitalize(word)
-            elif sentence_start or word in _PROPER:
+            elif word in _I_FORMS or sentence_start or word in _PROPER:
                 fixed = _capitalize(word)
             else:
                 fixed = word

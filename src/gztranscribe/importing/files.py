@@ -218,11 +218,17 @@ def discover(
 SUFFIXES = {".scc", ".dfxp", ".ttml", ".smi", ".sami", ".sbv", ".ass", ".ssa", ".srt", ".vtt"}
 
 
-def _targets(folder: Path, sources: list[Path], options: ImportOptions) -> dict[Path, dict[str, Path]]:
+def _targets(
+    folder: Path, sources: list[Path], options: ImportOptions
+) -> dict[Path, dict[str, Path]]:
     """Mirror sub-folders under ``output_dir``; two sources with one stem keep their extension."""
     stems: dict[Path, list[Path]] = {}
     for source in sources:
-        out = options.output_dir / source.parent.relative_to(folder) if options.output_dir else source.parent
+        out = (
+            options.output_dir / source.parent.relative_to(folder)
+            if options.output_dir
+            else source.parent
+        )
         stems.setdefault(out / source.stem, []).append(source)
     planned: dict[Path, dict[str, Path]] = {}
     for base, group in stems.items():
@@ -257,7 +263,9 @@ def process_folder(
             content = manifest.content_hash(source)
             done = None if force else manifest.done_outputs(content, fingerprint)
             if done is not None and [str(p) for p in done] == [str(p) for p in targets.values()]:
-                result = ItemResult(source, "skipped", tuple(done), "already imported with these settings")
+                result = ItemResult(
+                    source, "skipped", tuple(done), "already imported with these settings"
+                )
             else:
                 imported = import_file(source, options, targets=targets)
                 manifest.record(content, fingerprint, source, list(imported.outputs))

@@ -7,8 +7,8 @@ that may escape as a traceback: a producer gets one line naming the file and exi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 

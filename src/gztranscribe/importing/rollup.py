@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from .timed_text import TimedBlock
 
@@ -27,7 +28,7 @@ def _key(line: str) -> str:
 def repeats_rows(blocks: Sequence[TimedBlock]) -> bool:
     """Do most screens begin with the row the previous screen ended on?"""
     hits = pairs = 0
-    for previous, current in zip(blocks, blocks[1:]):
+    for previous, current in pairwise(blocks):
         pairs += 1
         hits += _key(current.lines[0]) == _key(previous.lines[-1])
     return pairs >= 2 and hits >= ROLLED_SHARE * pairs

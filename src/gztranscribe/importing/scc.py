@@ -20,6 +20,6 @@ def read(text: str, name: str) -> TimedText:
 
     body = text.lstrip()  # pycaption wants the header on the very first line
     caption_set = call(name, "scc", lambda: SCCReader().read(body))
-    language = sorted(caption_set.get_languages())[0]
+    language = min(caption_set.get_languages())
     modes = {getattr(c, "caption_mode", None) for c in caption_set.get_captions(language)}
     return TimedText(blocks_of(caption_set), "scc", name, roll_up=bool(modes & LIVE_MODES))

@@ -21,12 +21,19 @@ FORMAT_NAMES = {
     "vtt": "WebVTT",
 }
 
-_XML_HEAD = re.compile(r"^\s*(?:<\?xml[^>]{0,400}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:\w+:)?tt[\s>]", re.S)
-_SAMI = re.compile(r"^\s*<sami[\s>]", re.I)
-_ASS = re.compile(r"^\s*\[script info\]", re.I)
-_SBV_TIMING = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}\.\d{1,3},\d+:\d{1,2}:\d{1,2}\.\d{1,3}\s*$", re.M)
-_ARROW_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}", re.M)
-_MICRODVD = re.compile(r"^\s*\{\d+\}\{\d*\}", re.M)
+_XML_HEAD = re.compile(
+    r"^\s*(?:<\?xml[^>]{0,400}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:\w+:)?tt[\s>]", re.DOTALL
+)
+_SAMI = re.compile(r"^\s*<sami[\s>]", re.IGNORECASE)
+_ASS = re.compile(r"^\s*\[script info\]", re.IGNORECASE)
+_SBV_TIMING = re.compile(
+    r"^\s*\d+:\d{1,2}:\d{1,2}\.\d{1,3},\d+:\d{1,2}:\d{1,2}\.\d{1,3}\s*$", re.MULTILINE
+)
+_ARROW_TIMING = re.compile(
+    r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}",
+    re.MULTILINE,
+)
+_MICRODVD = re.compile(r"^\s*\{\d+\}\{\d*\}", re.MULTILINE)
 
 
 def decode(data: bytes, name: str) -> str:
