@@ -52,7 +52,6 @@ def register(app: typer.Typer) -> None:
         QuietOpt,
         err,
         handle_errors,
-        print_summary,
         transcription_progress,
     )
 
@@ -114,9 +113,10 @@ def register(app: typer.Typer) -> None:
             if len(captions) == 1 and not captions[0].is_dir():
                 _one(captions[0], options, settings, media, quiet, say, transcription_progress)
                 return
-            failed = 0
-            for target in captions:
-                failed += _many(target, options, recursive, force, quiet, say, print_summary)
+            files = [p for p in captions if not p.is_dir()]
+            failed = _files(files, options, quiet, say) if files else 0
+            for folder in (p for p in captions if p.is_dir()):
+                failed += _folder(folder, options, recursive, force, quiet, say)
             if failed:
                 raise typer.Exit(ExitCode.BATCH_FAILURES)
 
@@ -148,21 +148,31 @@ def _one(path: Path, options: Any, settings: Any, media: Path | None, quiet: boo
             say(f"wrote {output}")
 
 
-def _many(target: Path, options: Any, recursive: bool, force: bool, quiet: bool, say: Any,
-          print_summary: Any) -> int:  # fmt: skip
-    """A folder (batch semantics) or one of several files; returns how many failed."""
-    from .importing.files import REPORT_NAME, import_file, import_folder
+def _files(files: list[Path], options: Any, quiet: bool, say: Any) -> int:
+    """Several files: each imported or reported; returns how many failed."""
+    from .importing.files import import_file, plan_targets
 
-    if not target.is_dir():
+    failed = 0
+    for path, targets in plan_targets(files, options).items():
         try:
-            result = import_file(target, options)
+            result = import_file(path, options, targets=targets)
         except GzError as exc:
             say(f"failed: {exc}")
-            return 1
+            failed += 1
+            continue
+        for problem in result.problems:
+            say(f"warning: {path}: {problem}")
         if not quiet:
             for output in result.outputs:
                 say(f"wrote {output}")
-        return 0
+    return failed
+
+
+def _folder(
+    folder: Path, options: Any, recursive: bool, force: bool, quiet: bool, say: Any
+) -> int:
+    """A folder with batch semantics; returns how many files failed."""
+    from .importing.files import REPORT_NAME, import_folder
 
     def on_event(name: str, data: dict[str, Any]) -> None:
         if name == "result" and not quiet:
@@ -170,8 +180,18 @@ def _many(target: Path, options: Any, recursive: bool, force: bool, quiet: bool,
             mark = {"done": "done", "skipped": "skip", "failed": "FAIL"}[result.status]
             say(f"{mark}  {result.reason if result.status == 'failed' else result.source}")
 
-    summary = import_folder(target, options, recursive=recursive, force=force, on_event=on_event)
-    print_summary(summary, quiet=quiet)
+    summary = import_folder(folder, options, recursive=recursive, force=force, on_event=on_event)
+    failures = [r for r in summary.results if r.status == "failed"]
+    for result in failures:
+        if quiet:
+            say(f"failed: {result.reason}")
+    for result in summary.results:
+        for warning in result.warnings:
+            say(f"warning: {result.source}: {warning}")
     if not quiet:
-        say(f"report: {(options.output_dir or target) / REPORT_NAME}")
-    return summary.count("failed")
+        say(
+            f"{folder}: {summary.count('done')} imported, {summary.count('skipped')} already "
+            f"done, {len(failures)} failed, {len(summary.ignored)} other files ignored; report: "
+            f"{(options.output_dir or folder) / REPORT_NAME}"
+        )
+    return len(failures)

@@ -218,17 +218,17 @@ def discover(
 SUFFIXES = {".scc", ".dfxp", ".ttml", ".smi", ".sami", ".sbv", ".ass", ".ssa", ".srt", ".vtt"}
 
 
-def _targets(
-    folder: Path, sources: list[Path], options: ImportOptions
+def plan_targets(
+    sources: list[Path], options: ImportOptions, folder: Path | None = None
 ) -> dict[Path, dict[str, Path]]:
-    """Mirror sub-folders under ``output_dir``; two sources with one stem keep their extension."""
+    """Output paths per source: beside it or in ``output_dir`` (mirroring sub-folders of
+    ``folder``); two sources with one stem keep their extension (``ep.scc.vtt``, ``ep.srt.vtt``)
+    so neither overwrites the other."""
     stems: dict[Path, list[Path]] = {}
     for source in sources:
-        out = (
-            options.output_dir / source.parent.relative_to(folder)
-            if options.output_dir
-            else source.parent
-        )
+        out = options.output_dir or source.parent
+        if options.output_dir is not None and folder is not None:
+            out = options.output_dir / source.parent.relative_to(folder)
         stems.setdefault(out / source.stem, []).append(source)
     planned: dict[Path, dict[str, Path]] = {}
     for base, group in stems.items():
@@ -254,7 +254,7 @@ def process_folder(
     sources, ignored = discover(folder, manifest, recursive=recursive)
     emit("ignored", {"paths": ignored})
     emit("plan", {"files": len(sources)})
-    planned = _targets(folder, sources, options)
+    planned = plan_targets(sources, options, folder)
     fingerprint = options.fingerprint()
     for source in sources:
         started = time.perf_counter()
@@ -319,6 +319,7 @@ __all__ = [
     "ImportResult",
     "import_file",
     "import_folder",
+    "plan_targets",
     "process_folder",
     "read_source",
 ]
