@@ -396,3 +396,26 @@ def test_media_retimes_a_length_spread_srt_to_the_episode(tmp_path: Path, cli, m
           f"{within([c.start for c in cues]):.0%} after --media")  # fmt: skip
     assert within(before) < 0.5  # the delivered timing really is bad
     assert within([c.start for c in cues]) >= 0.95
+
+
+def test_several_files_with_one_stem_keep_apart_and_a_bad_one_fails_the_run(
+    tmp_path: Path, cli
+) -> None:
+    scc = next(f for f in CORPUS if f.kind == "scc")
+    srt = next(f for f in CORPUS if f.kind == "srt")
+    (tmp_path / "ep.scc").write_bytes(scc.data)
+    (tmp_path / "ep.srt").write_bytes(srt.data)
+    (tmp_path / "bad.vtt").write_bytes(MALFORMED["vtt-bad-cue.vtt"])
+    done = cli(
+        "import",
+        tmp_path / "ep.scc",
+        tmp_path / "ep.srt",
+        tmp_path / "bad.vtt",
+        "-o",
+        tmp_path / "o",
+    )
+    assert done.exit_code == ExitCode.BATCH_FAILURES, done.output
+    assert "bad.vtt" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["ep.scc.vtt", "ep.srt.vtt"]
+    assert _same_words(_words(tmp_path / "o" / "ep.srt.vtt"), srt)
+    assert _same_words(_words(tmp_path / "o" / "ep.scc.vtt"), scc)
