@@ -215,6 +215,20 @@ def youtube_rollup(script: Script, seed: int = 0) -> tuple[bytes, list[tuple[str
     return ("\n\n".join(blocks) + "\n").encode(), timed
 
 
+def rolled_screens(script: Script, width: int = 32) -> Script:
+    """Roll-up written as screens (what a tool converting live captions to pop-on or to SRT
+    writes): each screen shows the previous row above the new one."""
+    rows: list[tuple[float, float, str]] = []
+    for start, end, lines in _ascii(script, width):
+        for k, row in enumerate(lines):
+            share = (end - start) / len(lines)
+            rows.append((start + k * share, start + (k + 1) * share, row))
+    return [
+        (start, end, [rows[k - 1][2], row] if k else [row])
+        for k, (start, end, row) in enumerate(rows)
+    ]
+
+
 def scc_rollup(script: Script) -> bytes:
     """Live SCC roll-up as a broadcast captioner sends it: RU2, CR, a PAC and one row each time
     (capitals, the 608 character set), cleared at the end."""
@@ -338,6 +352,8 @@ def corpus() -> list[Fixture]:
         add(f"pycaption-paint-on-{seed}.scc", lambda s: with_pycaption("SCCWriter", s, "paint_on"),
             "scc", seed + 10, upper=True, ascii_only=True)  # fmt: skip
         add(f"rollup-{seed}.scc", scc_rollup, "scc", seed + 20, ascii_only=True, upper=True)
+        fixtures.append(_rolled(f"rolled-screens-{seed}.scc", seed + 30, "scc"))
+        fixtures.append(_rolled(f"youtube-auto-{seed}.srt", seed + 31, "srt"))
         add(
             f"pycaption-{seed}.dfxp", lambda s: with_pycaption("DFXPWriter", s), "ttml", seed, width
         )
@@ -368,8 +384,26 @@ def corpus() -> list[Fixture]:
             width,
         )
         add(f"pysubs2-{seed}.vtt", lambda s: with_pysubs2("vtt", s), "vtt", seed + 14, width)
-        add(f"youtube-auto-{seed}.vtt", lambda s, seed=seed: youtube_rollup(s, seed)[0], "vtt", seed + 15)
+        add(
+            f"youtube-auto-{seed}.vtt",
+            lambda s, seed=seed: youtube_rollup(s, seed)[0],
+            "vtt",
+            seed + 15,
+        )
     return fixtures
+
+
+def _rolled(name: str, seed: int, kind: str) -> Fixture:
+    """Roll-up screens as pop-on SCC (capitals) or as SRT: the words are each row once."""
+    script = _ascii(make_script(seed, extra=EXTRA))
+    screens = rolled_screens(script)
+    if kind == "scc":
+        shouted = [(s, e, [x.upper() for x in lines]) for s, e, lines in screens]
+        data = with_pycaption("SCCWriter", shouted).encode()
+    else:
+        data = with_pysubs2("srt", screens).encode()
+    starts = tuple(s for s, _, _ in screens)
+    return Fixture(name, data, words_of(script), kind, kind == "scc", starts)
 
 
 MALFORMED: dict[str, bytes] = {
