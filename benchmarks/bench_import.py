@@ -125,8 +125,8 @@ def _inline(blocks: list[TimedBlock]) -> bool:
 
 def measure(name: str, read: Reader, files: list[Fixture]) -> dict[str, object]:
     ok = words = times = inline = 0
-    youtube = [f for f in files if "youtube-auto" in f.name]
-    timed_files = [f for f in files if f.kind != "scc" and "youtube-auto" not in f.name]
+    youtube = [f for f in files if "youtube-auto" in f.name and f.kind == "vtt"]
+    timed_files = [f for f in files if f.kind != "scc" and f not in youtube]
     elapsed = 0.0
     try:
         read(files[0].data.decode("utf-8-sig"))  # warm up: imports are not reading time
