@@ -423,5 +423,12 @@ MALFORMED: dict[str, bytes] = {
     "srt-bad-time.srt": b"1\n00:00:01,000 --> banana\nHello\n",
     "vtt-no-cues.vtt": b"WEBVTT\n\nNOTE nothing here\n",
     "vtt-bad-cue.vtt": b"WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\nHello\n",
+    # one broken cue among good ones: pysubs2 reads its timing line as text, webvtt-py skips it
+    "srt-broken-cue-inside.srt": b"1\n00:00:01,000 --> 00:00:02,000\nHello there\n\n2\n"
+    b"00:00:0x,000 --> 00:00:04,000\nLost words\n\n3\n00:00:05,000 --> 00:00:06,000\nEnd\n",
+    "vtt-stray-text.vtt": b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello there\n\nstray text\n\n"
+    b"00:00:05.000 --> 00:00:06.000\nEnd\n",
+    "sbv-broken-block-inside.sbv": b"0:00:01.000,0:00:02.000\nHello there\n\n0:00:0x.000,"
+    b"0:00:04.000\nLost words\n\n0:00:05.000,0:00:06.000\nEnd here\n",
     "sbv-bad.sbv": b"0:00:01.000,0:00:03.000\n\n0:00:04.000,0:00:0\nbroken\n",
 }

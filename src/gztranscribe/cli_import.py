@@ -20,7 +20,7 @@ def _options(target: Path, config: Any, formats: Any, output_dir: Any, profile: 
              glossary: Any, max_line_chars: Any, max_cps: Any) -> Any:  # fmt: skip
     """Command line over the show's ``gztranscribe.toml`` over defaults, as for transcription."""
     from .importing.files import ImportOptions, check_formats
-    from .pipeline import _load_glossary
+    from .glossary import load_glossary
     from .settings import Overrides, resolve_settings
 
     settings = resolve_settings(
@@ -36,7 +36,7 @@ def _options(target: Path, config: Any, formats: Any, output_dir: Any, profile: 
         profile=settings.outputs.profile,
         formats=check_formats(settings.outputs.formats),
         output_dir=settings.outputs.output_dir,
-        glossary=_load_glossary(path) if path else None,
+        glossary=load_glossary(path) if path else None,
     )
 
 

@@ -179,12 +179,15 @@ def looks_like_captions(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
-        text = decode(head, str(path))
-    except (OSError, GzError):
+    except OSError:
         return False
-    except UnicodeDecodeError:  # pragma: no cover - decode() maps these
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    elif b"\x00" in head:
         return False
-    return detect_format(text) is not None
+    else:  # the first bytes may end inside a character: that must not hide a caption file
+        text = head.decode("utf-8", errors="ignore")
+    return detect_format(text.lstrip("\ufeff")) is not None
 
 
 def discover(

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from ..caption_files import parse_caption_text, refuse
 from ..errors import CaptionFileError
 from . import ass, sami, sbv, scc, srt, ttml, webvtt
 from .library import reading
@@ -43,6 +44,25 @@ READERS: dict[str, Callable[[str, str], TimedText]] = {
 }
 
 
+LINTED = ("srt", "vtt")
+
+
+def _agree_with_linter(timed: TimedText, text: str, kind: str, name: str) -> None:
+    """SRT and WebVTT are also read by our own tolerant parser (``check``'s): a block it had to
+    drop, or any disagreement on the words, means a reader skipped a broken cue or read its
+    timing line as text (pysubs2 does the latter, webvtt-py the former, silently). Refused
+    with the line to fix rather than imported with words lost or invented."""
+    parsed = parse_caption_text(text, kind=kind, name=name)  # type: ignore[arg-type]
+    hint = "fix that line (`gztranscribe check` lists every problem) and import again"
+    refuse(parsed, ("dropped",), hint)
+    linted = [w for cue in parsed.captions.cues for w in " ".join(cue.lines).split()]
+    if linted != timed.words:
+        refuse(parsed, ("guessed",), hint)
+        first = next((n for n, (a, b) in enumerate(zip(linted, timed.words)) if a != b), None)
+        near = f" near the word {linted[first]!r}" if first is not None else ""
+        raise CaptionFileError(f"{name}: the cue text cannot be read unambiguously{near}; {hint}")
+
+
 def read_timed_text(text: str, name: str = "captions") -> TimedText:
     """Read caption text of any supported format; ``CaptionFileError`` (exit 8) if it cannot be.
 
@@ -55,6 +75,9 @@ def read_timed_text(text: str, name: str = "captions") -> TimedText:
         raise CaptionFileError(
             f"{name}: a {FORMAT_NAMES[kind]} file with no caption text; nothing to import"
         )
+    if kind in LINTED:
+        with reading(name, kind):
+            _agree_with_linter(timed, text, kind, name)
     if repeats_rows(timed.blocks):
         timed = replace(timed, blocks=spoken_blocks(timed.blocks), roll_up=True)
     return timed
