@@ -19,8 +19,8 @@ HELP = {"help_option_names": ["-h", "--help"]}
 def _options(target: Path, config: Any, formats: Any, output_dir: Any, profile: Any,
              glossary: Any, max_line_chars: Any, max_cps: Any) -> Any:  # fmt: skip
     """Command line over the show's ``gztranscribe.toml`` over defaults, as for transcription."""
-    from .importing.files import ImportOptions, check_formats
     from .glossary import load_glossary
+    from .importing.files import ImportOptions, check_formats
     from .settings import Overrides, resolve_settings
 
     settings = resolve_settings(
@@ -168,9 +168,7 @@ def _files(files: list[Path], options: Any, quiet: bool, say: Any) -> int:
     return failed
 
 
-def _folder(
-    folder: Path, options: Any, recursive: bool, force: bool, quiet: bool, say: Any
-) -> int:
+def _folder(folder: Path, options: Any, recursive: bool, force: bool, quiet: bool, say: Any) -> int:
     """A folder with batch semantics; returns how many files failed."""
     from .importing.files import REPORT_NAME, import_folder
 
