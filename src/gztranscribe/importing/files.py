@@ -135,9 +135,7 @@ def import_file(
     if media is not None:
         return _aligned(path, timed, options, media, transcriber, on_stage, on_progress, targets)
     captions = to_captions(timed, options.profile)
-    if targets:
-        folder = next(iter(targets.values())).parent
-        prepare_output_dir(folder)
+    prepare_output_dir(next(iter(targets.values())).parent)
     write_files({target: write_captions(captions, fmt) for fmt, target in targets.items()})
     return ImportResult(
         path, timed.format, tuple(targets.values()), captions, len(words),
@@ -149,7 +147,7 @@ def _aligned(
     path: Path, timed: TimedText, options: ImportOptions, media: Path, transcriber: Any,
     on_stage: Any, on_progress: Any, targets: dict[str, Path],
 ) -> ImportResult:  # fmt: skip
-    from ..align import EditedText, align_file
+    from ..align import EditedText, align_file, build_captions
     from ..pipeline import OutputOptions
 
     edited = EditedText(tuple(timed.words), (), timed.format, str(path))
@@ -162,8 +160,6 @@ def _aligned(
         media, path, transcriber, outputs=outputs, text=edited, targets=targets,
         on_stage=on_stage, on_progress=on_progress,
     )  # fmt: skip
-    from ..align import build_captions
-
     captions = build_captions(result.alignment, options.profile, result.transcript.duration)
     return ImportResult(
         path, timed.format, result.outputs, captions, len(edited.words),
