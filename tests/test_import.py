@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from test_browser import browser, serve  # noqa: F401 - the browser test's fixtu
 from gztranscribe.caption_files import read_caption_file
 from gztranscribe.errors import CaptionFileError, ExitCode
 from gztranscribe.glossary import Glossary
-from gztranscribe.importing import TimedBlock, decode, read_timed_text
+from gztranscribe.importing import TimedBlock, decode, read_timed_text, recased, to_captions
 from gztranscribe.importing.casing import sentence_case
 from gztranscribe.importing.rollup import spoken_blocks
 from gztranscribe.profiles import PROFILES
@@ -320,15 +321,19 @@ def test_imported_text_is_escaped_for_browsers(tmp_path: Path, cli) -> None:
     assert html.unescape(text.split("\n")[-2]) == "Tom & Jerry: 5 > 3 -> yes"
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+JUNK = st.one_of(
+    st.binary(max_size=12),
+    st.text(alphabet="0123456789:.,-> <>/\n\r\t&;{}[]\\\"'=abcTPpsbr", max_size=12).map(str.encode),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     index=st.integers(0, len(CORPUS) - 1),
-    cuts=st.lists(
-        st.tuples(st.floats(0, 1), st.integers(0, 40), st.binary(max_size=12)), max_size=4
-    ),
+    cuts=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 40), JUNK), max_size=5),
 )
 def test_damaged_files_of_every_format_are_read_or_refused_never_a_traceback(index, cuts) -> None:
-    """Bytes cut out and junk put in anywhere: the reader returns text or raises exit 8."""
+    """Bytes cut out and junk put in anywhere: the import makes cues or raises exit 8."""
     data = bytearray(CORPUS[index].data)
     for where, length, junk in cuts:
         at = int(where * len(data))
@@ -339,6 +344,9 @@ def test_damaged_files_of_every_format_are_read_or_refused_never_a_traceback(ind
         assert exc.exit_code == ExitCode.CAPTION_FILE and "\n" not in str(exc)
         return
     assert timed.blocks and all(b.end >= b.start >= 0 for b in timed.blocks)
+    cues = to_captions(recased(timed, None), PROFILE).cues  # cues come out in time order
+    got = Counter(w.lower() for c in cues for w in c.text.split())
+    assert got == Counter(w.lower() for w in timed.words)  # no word lost or invented
 
 
 EPISODE = (
