@@ -95,6 +95,7 @@ CANDIDATES: dict[str, list[tuple[str, Reader]]] = {
     "ass": [("pysubs2", pysubs2(None))],  # type: ignore[arg-type]
     "srt": [("pycaption", pycaption("SRTReader")), ("pysubs2", pysubs2("srt")),
             ("webvtt-py", webvtt_py("srt"))],
+    "microdvd": [("pycaption", pycaption("MicroDVDReader")), ("pysubs2", pysubs2("microdvd"))],
     "vtt": [("pycaption", pycaption("WebVTTReader")), ("pysubs2", pysubs2("vtt")),
             ("webvtt-py", webvtt_py("vtt"))],
 }  # fmt: skip
@@ -111,8 +112,8 @@ def _words(blocks: list[TimedBlock], fixture: Fixture) -> bool:
 
 
 def _times(blocks: list[TimedBlock], fixture: Fixture) -> bool:
-    """Within 1 ms (ASS holds centiseconds: within 5 ms)."""
-    tolerance = 0.0051 if fixture.kind == "ass" else 0.0011
+    """Within 1 ms (ASS holds centiseconds: 5 ms; MicroDVD frames: half a frame)."""
+    tolerance = {"ass": 0.0051, "microdvd": 0.021}.get(fixture.kind, 0.0011)
     starts = [b.start for b in blocks]
     return len(starts) == len(fixture.starts) and all(
         abs(a - b) <= tolerance for a, b in zip(starts, fixture.starts)
@@ -160,6 +161,7 @@ def _writers() -> dict[str, Callable[[list], bytes | str]]:
     return {
         "scc": c.scc_rollup, "ttml": c.ttml_by_hand, "sami": c.sami_by_hand, "sbv": c.sbv_by_hand,
         "ass": c.ass_by_hand, "srt": c.srt_by_hand, "vtt": c.vtt_by_hand,
+        "microdvd": c.microdvd_by_hand,
     }  # fmt: skip
 
 

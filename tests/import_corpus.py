@@ -137,6 +137,10 @@ def with_pysubs2(fmt: str, script: Script) -> str:
     return pysubs2_file(script).to_string(fmt)
 
 
+def with_pysubs2_fps(fmt: str, script: Script, fps: float = 25.0) -> str:
+    return pysubs2_file(script).to_string(fmt, fps=fps)
+
+
 # --- by hand ----------------------------------------------------------------------------------
 
 
@@ -227,6 +231,18 @@ def rolled_screens(script: Script, width: int = 32) -> Script:
         (start, end, [rows[k - 1][2], row] if k else [row])
         for k, (start, end, row) in enumerate(rows)
     ]
+
+
+def microdvd_by_hand(script: Script, fps: float = 23.976) -> bytes:
+    """MicroDVD as old players want it: the frame rate on the first line, ``|`` line breaks,
+    ``{y:i}`` italics."""
+    rows = [f"{{1}}{{1}}{fps}"]
+    for n, (start, end, lines) in enumerate(script):
+        text = "|".join(lines)
+        rows.append(
+            f"{{{round(start * fps)}}}{{{round(end * fps)}}}{'{y:i}' if n % 2 else ''}{text}"
+        )
+    return ("\n".join(rows) + "\n").encode()
 
 
 def scc_rollup(script: Script) -> bytes:
@@ -376,6 +392,8 @@ def corpus() -> list[Fixture]:
         )
         add(f"editor-bom-crlf-{seed}.txt", srt_by_hand, "srt", seed + 11, width)
         add(f"platform-{seed}.vtt", vtt_by_hand, "vtt", seed + 12, width)
+        add(f"pysubs2-{seed}.sub", lambda s: with_pysubs2_fps("microdvd", s), "microdvd", seed + 17)
+        add(f"player-{seed}.sub", microdvd_by_hand, "microdvd", seed + 18, width)
         add(
             f"pycaption-{seed}.vtt",
             lambda s: with_pycaption("WebVTTWriter", s),

@@ -94,7 +94,7 @@ def test_every_format_imports_with_every_word_and_passes_check(name: str, import
 
 def test_the_corpus_covers_every_format_from_writers_and_by_hand() -> None:
     kinds = {f.kind for f in CORPUS}
-    assert kinds == {"scc", "ttml", "sami", "sbv", "ass", "srt", "vtt"}
+    assert kinds == {"scc", "ttml", "sami", "sbv", "ass", "srt", "vtt", "microdvd"}
     for fixture in CORPUS:  # recognised by content: the extension is sometimes wrong on purpose
         assert (
             read_timed_text(fixture.data.decode("utf-8-sig"), fixture.name).format == fixture.kind

@@ -14,6 +14,8 @@ ASS/SSA   pysubs2      the only one that reads ASS/SSA
 SRT       pysubs2      6/6 words and times (pycaption 4/6: ``<i>`` tags kept as words in a
                        CRLF file; webvtt-py 4/6: a cue without its number lost, ``{\\an8}``
                        kept as a word)
+MicroDVD  pysubs2      4/4 given the rate from the first line (pycaption 2/4: the rate line
+                       and ``{y:i}`` read as words; pysubs2 alone 2/4: no ``{0}{0}25``)
 WebVTT    webvtt-py    8/8 words (pycaption 6/8: ``<v Ian Bremmer>`` becomes words; pysubs2
                        2/8: identifiers read as text, ``&amp;`` not decoded); it keeps the raw cue
                        text, so YouTube's inline word times survive
@@ -27,7 +29,7 @@ from dataclasses import replace
 
 from ..caption_files import parse_caption_text, refuse
 from ..errors import CaptionFileError
-from . import ass, sami, sbv, scc, srt, ttml, webvtt
+from . import ass, microdvd, sami, sbv, scc, srt, ttml, webvtt
 from .library import reading
 from .rollup import repeats_rows, spoken_blocks
 from .source import FORMAT_NAMES, require_format
@@ -41,6 +43,7 @@ READERS: dict[str, Callable[[str, str], TimedText]] = {
     "ass": ass.read,
     "srt": srt.read,
     "vtt": webvtt.read,
+    "microdvd": microdvd.read,
 }
 
 

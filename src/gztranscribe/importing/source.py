@@ -19,6 +19,7 @@ FORMAT_NAMES = {
     "sbv": "SBV (YouTube)",
     "srt": "SubRip (SRT)",
     "vtt": "WebVTT",
+    "microdvd": "MicroDVD",
 }
 
 _XML_HEAD = re.compile(
@@ -33,6 +34,7 @@ _ARROW_TIMING = re.compile(
     r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.]\d{1,3}",
     re.MULTILINE,
 )
+_MICRODVD_RATE = re.compile(r"\s*\{[01]\}\{[01]\}\s*\d{1,3}(?:\.\d{1,6})?\s*\n")
 _MICRODVD = re.compile(r"^\s*\{\d+\}\{\d*\}", re.MULTILINE)
 
 
@@ -78,6 +80,8 @@ def detect_format(text: str) -> str | None:
         return "srt"
     if _SBV_TIMING.search(head):
         return "sbv"
+    if _MICRODVD_RATE.match(head.lstrip("\ufeff")):
+        return "microdvd"
     return None
 
 
@@ -89,7 +93,8 @@ def require_format(text: str, name: str) -> str:
     if _MICRODVD.search(text[:4096]):
         raise CaptionFileError(
             f"{name}: MicroDVD captions count frames, not time, and the file does not say the "
-            "frame rate; convert it to SRT in a subtitle editor first"
+            "frame rate (a first line like {1}{1}25); add that line, or convert it to SRT in a "
+            "subtitle editor"
         )
     known = ", ".join(FORMAT_NAMES.values())
     raise CaptionFileError(f"{name}: not a caption file this can read (it reads {known})")
