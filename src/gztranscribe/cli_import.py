@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         captions: Annotated[
             list[Path],
             typer.Argument(
-                help="Caption files (SCC, DFXP/TTML, SAMI, SBV, ASS/SSA, SRT, WebVTT; recognised "
+                help="Caption files (SCC, DFXP/TTML, SAMI, SBV, ASS/SSA, SRT, WebVTT, MicroDVD; recognised "
                 "by content) or folders of them.",
                 metavar="CAPTIONS...",
             ),
