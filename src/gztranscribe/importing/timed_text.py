@@ -53,6 +53,11 @@ def clean_lines(text: str) -> tuple[str, ...]:
 
 
 def block(start: float, end: float, text: str) -> TimedBlock | None:
-    """A block of ``text`` (None when it holds no words: a clear-screen or a blank cue)."""
+    """A block of ``text`` (None when it holds no words: a clear-screen or a blank cue).
+
+    Times are clamped to 0 and an end before the start (a damaged file) to the start: the
+    caption engine gives such a block its reading time; its words are never dropped.
+    """
     lines = clean_lines(text)
-    return TimedBlock(max(0.0, start), max(0.0, end), lines) if lines else None
+    start = max(0.0, start)
+    return TimedBlock(start, max(start, end), lines) if lines else None

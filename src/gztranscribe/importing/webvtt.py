@@ -85,5 +85,7 @@ def read(text: str, name: str) -> TimedText:
         if any(_INLINE_TIME.search(line) for line in raw_lines):
             inline = True
             words = _words(raw_lines, start, end)
+            if [w.text for w in words] != " ".join(lines).split():
+                words = ()  # a broken tag cuts the line differently: keep the words, not times
         blocks.append(TimedBlock(start, end, lines, words))
     return TimedText(tuple(blocks), "vtt", name, roll_up=inline)
