@@ -38,6 +38,9 @@ REPORT_NAME = "import-report.json"
 OWN_FILES = {MANIFEST_NAME, REPORT_NAME, "gztranscribe.toml", "batch-report.json",
              ".gztranscribe-manifest.json"}  # fmt: skip
 SNIFF_BYTES = 8192
+# a file named like captions is imported (and fails with its reason) even when it does not look
+# like any format: a producer must hear about a broken .scc, not find it silently skipped
+SUFFIXES = {".scc", ".dfxp", ".ttml", ".smi", ".sami", ".sbv", ".ass", ".ssa", ".srt", ".vtt"}
 
 Event = Callable[[str, dict[str, Any]], None]
 
@@ -49,9 +52,9 @@ class ImportOptions:
     output_dir: Path | None = None  # None: beside the caption file
     glossary: Glossary | None = None
 
-    def targets(self, source: Path, stem: str | None = None) -> dict[str, Path]:
+    def targets(self, source: Path) -> dict[str, Path]:
         folder = self.output_dir if self.output_dir is not None else source.parent
-        return {fmt: folder / f"{stem or source.stem}.{fmt}" for fmt in self.formats}
+        return {fmt: folder / f"{source.stem}.{fmt}" for fmt in self.formats}
 
     def fingerprint(self) -> str:
         """Everything that changes an output: folder imports skip work done with the same."""
@@ -212,9 +215,6 @@ def discover(
         else:
             ignored.append(path)
     return found, ignored
-
-
-SUFFIXES = {".scc", ".dfxp", ".ttml", ".smi", ".sami", ".sbv", ".ass", ".ssa", ".srt", ".vtt"}
 
 
 def plan_targets(
