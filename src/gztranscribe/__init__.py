@@ -43,6 +43,9 @@ _PUBLIC = {
     "check_captions": "checking",
     "check_parsed": "checking",
     "fix_captions": "checking",
+    "ImportOptions": "importing.files",
+    "import_file": "importing.files",
+    "import_folder": "importing.files",
     "load_glossary": "glossary",
     "load_transcript": "transcript_files",
     # the data flowing between stages
@@ -82,6 +85,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .document import build_document
     from .errors import ExitCode, GzError
     from .glossary import load_glossary
+    from .importing.files import ImportOptions, import_file, import_folder
     from .pipeline import OutputOptions, TextOptions, render_file, transcribe_file
     from .profiles import PROFILES, StyleProfile, get_profile
     from .settings import resolve_settings

@@ -284,6 +284,8 @@ def align_file(
     on_progress: ProgressCallback | None = None,
     on_stage: Callable[[str], None] | None = None,
     audio: np.ndarray | None = None,
+    text: EditedText | None = None,
+    targets: dict[str, Path] | None = None,
 ) -> AlignFileResult:
     """Align ``text_path`` to ``media`` and write the outputs (default: ``EPISODE.vtt``).
 
@@ -292,6 +294,8 @@ def align_file(
     ``transcript``: recognized words to reuse (a path to our JSON, or a Transcript); by default
     (``reuse``) an ``EPISODE.json`` from an earlier transcription of the same file is used.
     Raises ``AlignmentError`` (exit 10) when the text is not this episode's transcript.
+    ``text``: the words already read (``import`` reads caption formats ``read_text`` does not),
+    ``text_path`` then only names them; ``targets``: output paths other than MEDIA's name.
     """
     from .media import extract_audio
     from .output import write_files
@@ -303,8 +307,8 @@ def align_file(
     decode = decode or DecodeOptions()
     outputs = outputs or OutputOptions(formats=("vtt",))
     info = preflight(media, outputs)
-    edited = read_text(text_path)
-    targets = outputs.paths_for(media)
+    edited = text or read_text(text_path)
+    targets = targets or outputs.paths_for(media)
     if any(p.resolve() == text_path.resolve() for p in targets.values()):
         raise UsageError(
             f"{text_path}: is both the text to align and an output; write the outputs "

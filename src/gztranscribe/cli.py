@@ -623,10 +623,12 @@ from .cli_captions import register as _register_caption_commands  # noqa: E402
 _register_caption_commands(app)
 
 from .cli_align import register as _register_align  # noqa: E402
+from .cli_import import register as _register_import  # noqa: E402
 from .cli_review import register as _register_review  # noqa: E402
 
 _register_align(app)
 _register_review(app)
+_register_import(app)
 
 
 def run() -> None:
