@@ -575,6 +575,11 @@ def _report(summary: BatchSummary, started_at: float | None) -> dict[str, Any]:
     }
 
 
+def report_text(summary: BatchSummary, started_at: float | None = None) -> str:
+    """The report of one run as JSON text (``batch-report.json``, ``import-report.json``)."""
+    return json.dumps(_report(summary, started_at), indent=1) + "\n"
+
+
 def write_report(path: Path, summary: BatchSummary, started_at: float) -> None:
     """Write the report; merged with the one there when that batch finished while this one ran.
 

@@ -129,6 +129,15 @@ class Manifest:
                 return outputs, Path(name)
         return None
 
+    def all_outputs(self) -> set[Path]:
+        """Every output any recorded source was published as (a folder's own files)."""
+        return {
+            Path(p)
+            for entry in self.data["files"].values()
+            for place in entry.get("sources", {}).values()
+            for p in place.get("outputs", [])
+        }
+
     def record(self, content: str, fingerprint: str, source: Path, outputs: list[Path]) -> None:
         """Add ``source``'s outputs, merged into what is on disk now (other batches' included)."""
         with self.locked():

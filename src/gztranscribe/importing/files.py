@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..batch import BatchSummary, ItemResult, Manifest, report_text
+from ..batch import BatchSummary, ItemResult, report_text
 from ..caption_files import write_captions
 from ..checking import check_captions
 from ..errors import GzError, InputError, UsageError
 from ..glossary import Glossary
+from ..manifest import Manifest
 from ..output import prepare_output_dir, write_files
 from ..profiles import PROFILES, StyleProfile
 from ..types import Captions
@@ -199,9 +200,7 @@ def discover(
     """
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
-    ours = {
-        Path(p).resolve() for entry in manifest.data["files"].values() for p in entry["outputs"]
-    }
+    ours = {p.resolve() for p in manifest.all_outputs()}
     walker = folder.rglob("*") if recursive else folder.glob("*")
     found, ignored = [], []
     for path in sorted(walker):
@@ -260,7 +259,8 @@ def process_folder(
         targets = planned[source]
         try:
             content = manifest.content_hash(source)
-            done = None if force else manifest.done_outputs(content, fingerprint)
+            found = None if force else manifest.done_outputs(content, fingerprint, source)
+            done = found[0] if found is not None else None
             if done is not None and [str(p) for p in done] == [str(p) for p in targets.values()]:
                 result = ItemResult(
                     source, "skipped", tuple(done), "already imported with these settings"
@@ -308,7 +308,7 @@ def import_folder(
         summary.wall_seconds = time.perf_counter() - started
         root = options.output_dir or folder
         if root.is_dir():
-            write_files({root / REPORT_NAME: report_text(summary)})
+            write_files({root / REPORT_NAME: report_text(summary)}, backup=False)
     return summary
 
 
