@@ -94,9 +94,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
         quiet: QuietOpt = False,
     ) -> None:
-        """Import caption files into the show's captions: STEM.vtt (and .srt) under the profile.
+        """Import caption files (SCC, TTML, SAMI, SBV, ASS, SRT, VTT).
 
-        Every word is kept in order; upper-case broadcast text becomes sentence case with the
+        Writes STEM.vtt (and .srt) under the show's caption profile. Every word is kept in order; upper-case broadcast text becomes sentence case with the
         glossary's names; roll-up captions give each word once; styling and positions are
         dropped; cues are re-flowed where they break the profile. Exit status: 0, 8 when a
         caption file cannot be read (nothing is written), 9 when some files of several failed.
