@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import MEDIA, SPEECH_TEXT
+
 from gztranscribe import output
 from gztranscribe.errors import ExitCode
 from gztranscribe.output import backup_path, write_files

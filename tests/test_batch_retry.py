@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import MEDIA
+
 from gztranscribe.errors import ExitCode
 
 

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import MEDIA, SPEECH_TEXT
+
 from gztranscribe.caption_files import read_caption_file
 from gztranscribe.errors import ExitCode
 from gztranscribe.pipeline import OutputOptions, write_outputs

@@ -21,8 +21,8 @@ from gztranscribe.caption_files import (
     read_caption_file,
     write_captions,
 )
+from gztranscribe.caption_tools import plain_captions as _plain
 from gztranscribe.checking import check_parsed, fix_captions
-from gztranscribe.cli_captions import _plain
 from gztranscribe.errors import CaptionFileError, ExitCode
 from gztranscribe.profiles import PROFILES
 from gztranscribe.types import Captions

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import EVAL, REPO_ROOT, SAMPLE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import EVAL, REPO_ROOT, SAMPLE
 from gztranscribe.progress import (
     FINDING_SPEECH,
     READING_AUDIO,

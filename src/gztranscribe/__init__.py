@@ -43,6 +43,8 @@ _PUBLIC = {
     "check_captions": "checking",
     "check_parsed": "checking",
     "fix_captions": "checking",
+    "convert_file": "caption_tools",
+    "format_problem": "caption_tools",
     "ImportOptions": "importing.files",
     "import_file": "importing.files",
     "import_folder": "importing.files",
@@ -80,6 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .align import AlignOptions, align_file, align_words
     from .batch import process_folder, run_batch
     from .caption_files import read_caption_file
+    from .caption_tools import convert_file, format_problem
     from .captions import build_cues
     from .checking import check_captions, check_parsed, fix_captions
     from .document import build_document

@@ -1,39 +1,34 @@
 """``gztranscribe align``: captions with an edited transcript's exact words, timed to the audio.
 
-A thin face on ``align.align_file``. ``cli.py`` calls ``register(app)`` at its end; everything
-from ``cli`` is imported inside ``register`` so importing this module first cannot trip a
-circular import. Annotations are evaluated when the command is defined (no ``from __future__
-import annotations``): typer reads them, and the option types are local names in ``register``.
+A thin face on ``align.align_file``. ``cli.py`` calls ``register(app)`` at its end; shared
+options and the error funnel come from ``cli_common`` (no import of ``cli``: no cycle).
 """
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-HELP = {"help_option_names": ["-h", "--help"]}
+from .cli_common import (
+    CAPTION_OPTIONS,
+    CONFIG_OPTIONS,
+    HELP,
+    MODEL_OPTIONS,
+    OutDirOpt,
+    QuietOpt,
+    err,
+    handle_errors,
+    with_options,
+)
+from .cli_progress import transcription_progress
 
 
 def register(app: typer.Typer) -> None:
     """Add ``align`` to ``app`` (called once, at the end of ``cli.py``)."""
-    from .cli import (
-        ComputeOpt,
-        ConfigOpt,
-        DeviceOpt,
-        LanguageOpt,
-        MaxCharsOpt,
-        MaxCpsOpt,
-        ModelOpt,
-        OutDirOpt,
-        ProfileOpt,
-        QuietOpt,
-        ThreadsOpt,
-        err,
-        handle_errors,
-        transcription_progress,
-    )
 
     @app.command("align", context_settings=HELP)
+    @with_options(*MODEL_OPTIONS, *CAPTION_OPTIONS, *CONFIG_OPTIONS)
     def align(
         media: Annotated[
             Path,
@@ -75,9 +70,6 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         output_dir: OutDirOpt = None,
-        profile: ProfileOpt = None,
-        max_line_chars: MaxCharsOpt = None,
-        max_cps: MaxCpsOpt = None,
         min_match: Annotated[
             float,
             typer.Option(
@@ -96,13 +88,9 @@ def register(app: typer.Typer) -> None:
                 "(default on; viewers never see NOTEs).",
             ),
         ] = True,
-        model: ModelOpt = None,
-        device: DeviceOpt = None,
-        compute_type: ComputeOpt = None,
-        threads: ThreadsOpt = None,
-        language: LanguageOpt = None,
-        config: ConfigOpt = None,
         quiet: QuietOpt = False,
+        *,
+        given: Any,
     ) -> None:
         """Time an edited transcript to the audio.
 
@@ -115,19 +103,12 @@ def register(app: typer.Typer) -> None:
         refused (exit status 10). Writes MEDIA's name with .vtt (or --format) beside MEDIA.
         """
         from .align import AlignOptions, align_file
-        from .settings import Overrides, resolve_settings
+        from .settings import resolve_settings
         from .transcribe import Transcriber
 
         with handle_errors():
-            settings = resolve_settings(
-                media,
-                Overrides(
-                    config=config, model=model, device=device, compute_type=compute_type,
-                    threads=threads, language=language, formats=formats or "vtt",
-                    output_dir=output_dir, profile=profile,
-                    captions={"max_chars_per_line": max_line_chars, "max_cps": max_cps},
-                ),
-            )  # fmt: skip
+            given = replace(given, formats=formats or "vtt", output_dir=output_dir)
+            settings = resolve_settings(media, given)
             with transcription_progress(quiet, "reading") as (on_stage, on_progress):
                 result = align_file(
                     media,

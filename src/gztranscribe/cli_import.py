@@ -11,9 +11,21 @@ from typing import Annotated, Any
 
 import typer
 
+from .cli_common import (
+    HELP,
+    ConfigOpt,
+    GlossaryOpt,
+    MaxCharsOpt,
+    MaxCpsOpt,
+    OutDirOpt,
+    ProfileOpt,
+    QuietOpt,
+    err,
+    handle_errors,
+    overrides,
+)
+from .cli_progress import transcription_progress
 from .errors import ExitCode, GzError, UsageError
-
-HELP = {"help_option_names": ["-h", "--help"]}
 
 
 def _options(target: Path, config: Any, formats: Any, output_dir: Any, profile: Any,
@@ -21,16 +33,13 @@ def _options(target: Path, config: Any, formats: Any, output_dir: Any, profile: 
     """Command line over the show's ``gztranscribe.toml`` over defaults, as for transcription."""
     from .glossary import load_glossary
     from .importing.files import ImportOptions, check_formats
-    from .settings import Overrides, resolve_settings
+    from .settings import resolve_settings
 
-    settings = resolve_settings(
-        target,
-        Overrides(
-            config=config, formats=formats or "vtt", output_dir=output_dir, profile=profile,
-            glossary=glossary,
-            captions={"max_chars_per_line": max_line_chars, "max_cps": max_cps},
-        ),
+    given = overrides(
+        config=config, formats=formats or "vtt", output_dir=output_dir, profile=profile,
+        glossary=glossary, max_line_chars=max_line_chars, max_cps=max_cps,
     )  # fmt: skip
+    settings = resolve_settings(target, given)
     path = settings.text.glossary_path
     return settings, ImportOptions(
         profile=settings.outputs.profile,
@@ -42,18 +51,6 @@ def _options(target: Path, config: Any, formats: Any, output_dir: Any, profile: 
 
 def register(app: typer.Typer) -> None:
     """Add ``import`` to ``app`` (called once, at the end of ``cli.py``)."""
-    from .cli import (
-        ConfigOpt,
-        GlossaryOpt,
-        MaxCharsOpt,
-        MaxCpsOpt,
-        OutDirOpt,
-        ProfileOpt,
-        QuietOpt,
-        err,
-        handle_errors,
-        transcription_progress,
-    )
 
     def say(message: str) -> None:
         err.print(message, markup=False, soft_wrap=True)
@@ -96,9 +93,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import caption files (SCC, TTML, SAMI, SBV, ASS, SRT, VTT).
 
-        Writes STEM.vtt (and .srt) under the show's caption profile. Every word is kept in order; upper-case broadcast text becomes sentence case with the
-        glossary's names; roll-up captions give each word once; styling and positions are
-        dropped; cues are re-flowed where they break the profile. Exit status: 0, 8 when a
+        Writes STEM.vtt (and .srt) under the show's caption profile. Every word is kept in
+        order; upper-case broadcast text becomes sentence case with the glossary's names;
+        roll-up captions give each word once; styling and positions are dropped; cues are
+        re-flowed where they break the profile. Exit status: 0, 8 when a
         caption file cannot be read (nothing is written), 9 when some files of several failed.
         """
         with handle_errors():

@@ -13,21 +13,21 @@ from typing import Annotated, Any
 
 import typer
 
-HELP = {"help_option_names": ["-h", "--help"]}
+from .cli_common import (
+    HELP,
+    ConfigOpt,
+    OutDirOpt,
+    ProfileOpt,
+    QuietOpt,
+    err,
+    handle_errors,
+    overrides,
+)
+from .cli_progress import transcription_progress
 
 
 def register(app: typer.Typer) -> None:
     """Add ``review`` to ``app`` (called once, at the end of ``cli.py``)."""
-    from .cli import (
-        ConfigOpt,
-        OutDirOpt,
-        ProfileOpt,
-        QuietOpt,
-        _overrides,
-        err,
-        handle_errors,
-        transcription_progress,
-    )
 
     @app.command("review", context_settings=HELP)
     def review(
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
             check_input_file(media)
             settings = resolve_settings(
                 media,
-                _overrides(
+                overrides(
                     config=config, output_dir=output_dir, profile=profile, glossary=glossary,
                     max_line_chars=None, max_cps=None,
                 ),

@@ -20,7 +20,7 @@ from .long_audio import CHUNK_SECONDS, STREAM_OVER_SECONDS, transcribe_chunked
 from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe, stream_audio
 from .output import prepare_output_dir, write_files
 from .profiles import PROFILES, StyleProfile
-from .progress import READING_AUDIO, TRANSCRIBING, WRITING
+from .progress import LOADING_MODEL, READING_AUDIO, TRANSCRIBING, WRITING
 from .text import ParagraphStyle
 from .transcribe import DecodeOptions, ProgressCallback, Transcriber
 from .transcript_files import load_transcript
@@ -99,7 +99,7 @@ class FileResult:
 
 def transcribe_file(
     path: Path,
-    transcriber: Transcriber,
+    transcriber: Transcriber | Callable[[], Transcriber],
     *,
     decode: DecodeOptions = DecodeOptions(),
     outputs: OutputOptions = OutputOptions(),
@@ -112,6 +112,8 @@ def transcribe_file(
 ) -> FileResult:
     """Transcribe one media file and write its outputs; raises GzError subclasses on bad input.
 
+    ``transcriber`` is a loaded model, or a function that loads one: it is then called only once
+    the input and the output folder have been checked, so a mistyped path costs no model load.
     Files longer than ``long_audio.STREAM_OVER_SECONDS`` are decoded as a stream and
     transcribed in chunks (flat memory); ``chunk_seconds`` > 0 forces chunks of that length,
     0 forces the whole file at once.
@@ -120,6 +122,9 @@ def transcribe_file(
     info = preflight(path, outputs)
     if on_progress:
         on_progress(0.0, info.duration)  # the total is known before a sample is decoded
+    if not hasattr(transcriber, "transcribe"):  # a loader, not a model
+        stage(LOADING_MODEL)
+        transcriber = transcriber()
     if audio is None and streams(info, chunk_seconds):
         stage(TRANSCRIBING)
         raw = transcribe_chunked(

@@ -61,16 +61,14 @@ def ensure_transcript(
     files = EpisodeFiles.of(media, settings.outputs.output_dir)
     if files.json.is_file():
         return files.json, False
-    from ..pipeline import preflight, transcribe_file
+    from ..pipeline import transcribe_file
     from ..transcribe import Transcriber
 
     formats = tuple(dict.fromkeys([*settings.outputs.formats, "json"]))
     outputs = replace(settings.outputs, formats=formats)
-    preflight(media, outputs)  # a wrong path fails before the model loads
-    transcriber = load() if load is not None else Transcriber.load(settings.model)
-    transcribe_file(
+    transcribe_file(  # the model is loaded only once the paths are checked
         media,
-        transcriber,
+        load or (lambda: Transcriber.load(settings.model)),
         decode=settings.decode,
         outputs=outputs,
         text=settings.text,
