@@ -169,6 +169,55 @@ def plan(folder: Path, sources: list[Path], settings: Settings) -> list[BatchIte
 Event = Callable[[str, dict[str, Any]], None]
 
 
+@dataclass(frozen=True, slots=True)
+class FolderPlan:
+    """What a batch will do, decided on the machine where it was started (local or cluster)."""
+
+    items: list[BatchItem]
+    manifest: Manifest
+    fingerprint: str  # of every setting that changes an output
+    durations: dict[Path, float]  # probed, for progress and for longest-first scheduling
+
+
+def plan_folder(
+    folder: Path,
+    settings: Settings,
+    *,
+    recursive: bool = False,
+    pattern: str | None = None,
+    on_event: Event | None = None,
+) -> FolderPlan:
+    """Find the media, plan output names, open the manifest; reports "ignored" and "plan"."""
+    emit = on_event or (lambda _name, _data: None)
+    sources, ignored = discover(folder, recursive=recursive, pattern=pattern)
+    emit("ignored", {"paths": ignored})
+    items = plan(folder, sources, settings)
+    out_root = settings.outputs.output_dir or folder
+    prepare_output_dir(out_root)
+    durations = {item.source: _duration_or_zero(item.source) for item in items}
+    total = sum(durations.values())
+    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
+    return FolderPlan(items, Manifest(out_root / MANIFEST_NAME), settings.fingerprint(), durations)
+
+
+def sort_out(
+    planned: FolderPlan, *, force: bool = False, skip_failed: bool = False
+) -> Iterator[tuple[int, BatchItem, str, ItemResult | None]]:
+    """Each planned item: (its place in the plan, it, its content hash, and its result when it
+    needs no work this run: done before, known broken, or unreadable)."""
+    for place, item in enumerate(planned.items):
+        started = time.perf_counter()
+        try:
+            content = planned.manifest.content_hash(item.source)
+        except OSError as exc:
+            yield place, item, "", failed_result(item, unusable_path(item.source, exc), started)
+            continue
+        earlier = triage(
+            planned.manifest, item, content, planned.fingerprint, force, skip_failed, started
+        )
+        yield place, item, content, earlier
+
+
 def process_folder(
     folder: Path,
     settings: Settings,
@@ -195,30 +244,14 @@ def process_folder(
     this batch's other files are done: by then it is finished (skipped here) or free again.
     """
     emit = on_event or (lambda _name, _data: None)
-    sources, ignored = discover(folder, recursive=recursive, pattern=pattern)
-    emit("ignored", {"paths": ignored})
-    items = plan(folder, sources, settings)
-    out_root = settings.outputs.output_dir or folder
-    prepare_output_dir(out_root)
-    manifest = Manifest(out_root / MANIFEST_NAME)
-    fingerprint = settings.fingerprint()
-    durations = {item.source: _duration_or_zero(item.source) for item in items}
-    total = sum(durations.values())
-    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
-
+    planned = plan_folder(folder, settings, recursive=recursive, pattern=pattern, on_event=emit)
+    manifest, fingerprint, durations = planned.manifest, planned.fingerprint, planned.durations
     pending: list[tuple[BatchItem, str]] = []
-    for item in items:
-        started = time.perf_counter()
-        try:
-            content = manifest.content_hash(item.source)
-        except OSError as exc:
-            yield _emit(emit, _failed(item, unusable_path(item.source, exc), started))
-            continue
-        earlier = triage(manifest, item, content, fingerprint, force, skip_failed, started)
+    for _place, item, content, earlier in sort_out(planned, force=force, skip_failed=skip_failed):
         if earlier is not None:
-            yield _emit(emit, earlier)
-            continue
-        pending.append((item, content))
+            yield emit_result(emit, earlier)
+        else:
+            pending.append((item, content))
 
     def gate(item: BatchItem, content: str) -> ItemResult | _Deferred | None:
         """Claim ``item`` just before it starts: None to go on, else why it is settled/left."""
@@ -250,7 +283,7 @@ def process_folder(
                     continue
                 result = settle(manifest, content, fingerprint, result)
                 manifest.release(content, fingerprint)
-                yield _emit(emit, result)
+                yield emit_result(emit, result)
             pending = _when_free(deferred, manifest, fingerprint)
     finally:
         manifest.release_all()
@@ -338,7 +371,7 @@ def _run_in_order(
                 continue
             emit("start", {"source": item.source, "audio_seconds": durations[item.source]})
             try:
-                yield item, content, _run_one(item, model, settings, emit, current)
+                yield item, content, run_item(item, model, settings, emit, current)
             except BaseException:
                 if upcoming is not None:
                     upcoming.cancel()
@@ -373,7 +406,7 @@ def _run_parallel(
             if settled is not None:
                 return settled
             checked("start", {"source": item.source, "audio_seconds": durations[item.source]})
-            return _run_one(item, model, settings, checked, None)
+            return run_item(item, model, settings, checked, None)
         except _Cancelled:
             return None
 
@@ -392,7 +425,7 @@ def _run_parallel(
             raise
 
 
-def _run_one(
+def run_item(
     item: BatchItem, model: Transcriber, settings: Settings, emit: Event,
     audio: Future[np.ndarray | None] | None,
 ) -> ItemResult:  # fmt: skip
@@ -402,9 +435,9 @@ def _run_one(
         samples = audio.result() if audio is not None else _load_audio(item.source)
         return _transcribe_item(item, model, settings, samples, emit)
     except GzError as exc:
-        return _failed(item, exc, started)
+        return failed_result(item, exc, started)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
-        return _failed(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
+        return failed_result(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
 
 
 def _load_audio(path: Path) -> np.ndarray | None:
@@ -486,7 +519,7 @@ def _with_source(text: str, name: str) -> str:
     return jsonfile.render_transcript(replace(transcript, source=name))
 
 
-def _failed(item: BatchItem, error: GzError, started: float) -> ItemResult:
+def failed_result(item: BatchItem, error: GzError, started: float) -> ItemResult:
     return ItemResult(
         source=item.source,
         status="failed",
@@ -496,7 +529,7 @@ def _failed(item: BatchItem, error: GzError, started: float) -> ItemResult:
     )
 
 
-def _emit(emit: Event, result: ItemResult) -> ItemResult:
+def emit_result(emit: Event, result: ItemResult) -> ItemResult:
     emit("result", {"result": result})
     return result
 

@@ -19,7 +19,7 @@ How the work is split:
   failure ("crashed 3 Dask workers ...") instead of retrying it forever.
 - **Each worker loads the model once** (a per-process cache keyed by ``ModelOptions``, filled up
   front on every worker by ``Client.run`` so a bad model name fails the batch at once, exit 5,
-  as it does locally) and runs the local batch's own per-file code (``batch._run_one``: probe,
+  as it does locally) and runs the local batch's own per-file code (``batch.run_item``: probe,
   extract, ``pipeline.transcribe_file``, atomic writes). A bad file is a *failed result*, not an
   exception, so only a dead worker is an exception on the client. The files running at once on
   one machine share its cores (``--threads`` overrides).
@@ -41,7 +41,6 @@ import asyncio
 import contextlib
 import os
 import queue
-import shutil
 import threading
 import time
 import uuid
@@ -53,10 +52,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, batch
-from .batch import BatchItem, BatchSummary, Event, ItemResult, Manifest, summarize
-from .errors import ExitCode, GzError, OutputError, UsageError
-from .output import TEMP_SUFFIX, prepare_output_dir
-from .paths import unusable_path
+from .batch import BatchItem, BatchSummary, Event, ItemResult, summarize
+from .errors import ExitCode, GzError, UsageError
+from .output import TEMP_SUFFIX
 from .settings import Settings
 from .transcribe import ModelOptions, Transcriber
 
@@ -91,7 +89,6 @@ CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60.0  # seconds to wait for a running scheduler to have at least one worker
 PROGRESS_EVERY = 1.0  # seconds between progress events from one file
 MAX_MODELS = 2  # models kept per worker process (a long-lived cluster may serve two settings)
-STAGING_SUFFIX = ".gzstage" + TEMP_SUFFIX
 
 
 class ClusterError(UsageError):
@@ -287,33 +284,17 @@ def _process(
 ) -> Iterator[tuple[tuple[int, int], ItemResult]]:  # fmt: skip
     force, skip_failed = redo
     # ---- the same planning and skip-done as batch.process_folder, on this machine
-    sources, ignored = batch.discover(folder, recursive=recursive, pattern=pattern)
-    emit("ignored", {"paths": ignored})
-    items = batch.plan(folder, sources, settings)
+    planned = batch.plan_folder(folder, settings, recursive=recursive, pattern=pattern, on_event=emit)
+    manifest, fingerprint, durations = planned.manifest, planned.fingerprint, planned.durations
     out_root = settings.outputs.output_dir or folder
-    prepare_output_dir(out_root)
-    manifest = Manifest(out_root / batch.MANIFEST_NAME)
-    fingerprint = settings.fingerprint()
-    durations = {item.source: batch._duration_or_zero(item.source) for item in items}
-    total = sum(durations.values())
-    emit("plan", {"files": len(items), "audio_seconds": total, "durations": durations})
-
     pending: list[tuple[BatchItem, str]] = []
     places: list[int] = []  # each pending item's index in the plan
-    for place, item in enumerate(items):
-        started = time.perf_counter()
-        try:
-            content = manifest.content_hash(item.source)
-        except OSError as exc:
-            error = unusable_path(item.source, exc)
-            yield (0, place), batch._emit(emit, batch._failed(item, error, started))
-            continue
-        earlier = batch.triage(manifest, item, content, fingerprint, force, skip_failed, started)
+    for place, item, content, earlier in batch.sort_out(planned, force=force, skip_failed=skip_failed):
         if earlier is not None:
-            yield (0, place), batch._emit(emit, earlier)
-            continue
-        pending.append((item, content))
-        places.append(place)
+            yield (0, place), batch.emit_result(emit, earlier)
+        else:
+            pending.append((item, content))
+            places.append(place)
     if not pending:
         return  # nothing to transcribe: no local cluster is started
 
@@ -371,7 +352,7 @@ def _process(
             result = _collect(dist, payload, item, remote[index], connection)
             payload.release()
             result = batch.settle(manifest, content, fingerprint, result)
-            yield (1, places[index]), batch._emit(emit, result)
+            yield (1, places[index]), batch.emit_result(emit, result)
     finally:
         with contextlib.suppress(Exception):  # the connection may already be gone
             if futures:  # interrupted: stop what has not started; started files write atomically
@@ -512,11 +493,9 @@ def _sweep_temporaries(items: list[BatchItem]) -> None:
     (by Dask, the OOM killer or Ctrl-C on a local cluster) leaves the temporary file behind.
     """
     targets: dict[Path, set[str]] = {}
-    stages: set[Path] = set()
     for item in items:
         for path in item.outputs.values():
             targets.setdefault(path.parent, set()).add(path.name)
-        stages.add(_staging_dir(item))
     for folder, names in targets.items():
         try:
             entries = list(os.scandir(folder))
@@ -525,9 +504,6 @@ def _sweep_temporaries(items: list[BatchItem]) -> None:
         for entry in entries:
             name = entry.name
             if not name.startswith(".") or TEMP_SUFFIX not in name:
-                continue
-            if Path(entry.path) in stages:
-                shutil.rmtree(entry.path, ignore_errors=True)
                 continue
             stem = name[1:].split(TEMP_SUFFIX)[0]  # NAME.XXXXXXXX
             if stem.rsplit(".", 1)[0] in names:
@@ -608,44 +584,8 @@ def transcribe_on_worker(
     try:
         model = model_for(_worker_model_options(settings.model, worker, host_threads))
     except GzError as exc:
-        return batch._failed(item, exc, started)
-    planned = batch._single_file_outputs(item, settings).paths_for(item.source)
-    if planned == item.outputs:
-        return batch._run_one(item, model, settings, emit, None)
-    return _run_staged(item, model, settings, emit)
-
-
-def _run_staged(item: BatchItem, model: Transcriber, settings: Settings, emit: Event) -> ItemResult:
-    """An item whose outputs keep the extension (``ep.mp4`` beside ``ep.mov``).
-
-    ``batch._transcribe_item`` writes such an item as ``ep.vtt`` and then renames it, which races
-    when two workers do ``ep.mp4`` and ``ep.mov`` at once; here each item writes in its own
-    hidden folder and its files are renamed from there.
-    """
-    started = time.perf_counter()
-    stage = _staging_dir(item)
-    shutil.rmtree(stage, ignore_errors=True)  # left by a worker killed on this file before
-    staged = BatchItem(
-        source=item.source,
-        outputs={fmt: stage / f"{item.source.stem}.{fmt}" for fmt in item.outputs},
-    )
-    try:
-        result = batch._run_one(staged, model, settings, emit, None)
-        if result.status != "done":
-            return result
-        back = {staged.outputs[fmt]: target for fmt, target in item.outputs.items()}
-        for path in result.outputs:
-            os.replace(path, back[path])
-        return replace(result, outputs=tuple(back[path] for path in result.outputs))
-    except OSError as exc:
-        error = OutputError(f"could not write the outputs of {item.source} ({exc.strerror or exc})")
-        return batch._failed(item, error, started)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
-def _staging_dir(item: BatchItem) -> Path:
-    return next(iter(item.outputs.values())).parent / f".{item.source.name}{STAGING_SUFFIX}"
+        return batch.failed_result(item, exc, started)
+    return batch.run_item(item, model, settings, emit, None)
 
 
 class _WorkerEvents:
