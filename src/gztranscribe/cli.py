@@ -143,16 +143,12 @@ class EtaColumn(ProgressColumn):
     max_refresh = 0.5
 
     def render(self, task: Task) -> Text:
-        eta: Eta | None = task.fields.get("eta")
-        left = eta.remaining(time.monotonic()) if eta is not None else None
-        if task.finished and eta is None:
+        eta: Eta | BatchEta | None = task.fields.get("eta")
+        if eta is None:  # the work is over
             return Text("")
+        left = eta.remaining(time.monotonic())
         shown = clock(math.ceil(left)) if left is not None else "-:--"  # rounded up, never down
         return Text(f"ETA {shown}", style="progress.remaining")
-
-
-def _clock(seconds: float) -> str:
-    return clock(seconds)
 
 
 def _progress(transient: bool) -> Progress:
@@ -555,8 +551,8 @@ def print_summary(summary: Any, *, quiet: bool) -> None:
         table.add_column(column, justify="right")
     table.add_row(
         *(str(summary.count(c.replace(" ", "-"))) for c in columns),
-        _clock(summary.audio_seconds),
-        _clock(summary.wall_seconds),
+        clock(summary.audio_seconds),
+        clock(summary.wall_seconds),
         f"{summary.speed:.1f}x real time" if summary.audio_seconds else "-",
     )
     err.print(table)
