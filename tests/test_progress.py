@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EVAL, REPO_ROOT, SAMPLE
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gztranscribe.progress import (
@@ -40,6 +40,7 @@ EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 # --- pure parts -------------------------------------------------------------------------------
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a busy CI machine
 @given(st.integers(0, 400), st.integers(1, 32))
 def test_decode_groups_cover_every_window_once_with_a_short_first_group(
     windows: int, batch: int

@@ -45,10 +45,10 @@ class EtaColumn(ProgressColumn):
     max_refresh = 0.5
 
     def render(self, task: Task) -> Text:
-        eta: Eta | None = task.fields.get("eta")
-        left = eta.remaining(time.monotonic()) if eta is not None else None
-        if task.finished and eta is None:
+        eta: Eta | BatchEta | None = task.fields.get("eta")
+        if eta is None:  # the work is over
             return Text("")
+        left = eta.remaining(time.monotonic())
         shown = clock(math.ceil(left)) if left is not None else "-:--"  # rounded up, never down
         return Text(f"ETA {shown}", style="progress.remaining")
 

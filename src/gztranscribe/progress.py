@@ -33,7 +33,7 @@ def progress_groups(windows: int, batch_size: int) -> list[int]:
     if windows <= 0:
         return []
     size = max(1, batch_size)
-    first = min(windows, FIRST_GROUP) if windows > FIRST_GROUP else windows
+    first = min(windows, FIRST_GROUP)
     rest = windows - first
     return [first] + [min(size, rest - i) for i in range(0, rest, size)]
 
