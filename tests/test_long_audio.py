@@ -1,7 +1,7 @@
 """Long files are streamed and transcribed in chunks with the same result as the whole file.
 
 The equivalence runs the real model on a ~50-second recording made of real clips with pauses,
-forced into 15-second chunks (a real long file uses 10-minute chunks; memory figures are in
+forced into 15-second chunks (a real long file uses 5-minute chunks; memory figures are in
 ``benchmarks/bench_memory.py``). The chunking itself is checked on synthetic signals.
 """
 

@@ -4,8 +4,9 @@
 ``ItemResult`` per input as it finishes. It loads the model once, decodes the next file's audio
 while the current one is transcribed, skips files already done with the same settings (keyed by
 content hash + settings fingerprint, so a renamed file is not redone but a changed setting is),
-and records every failure without stopping. The manifest is rewritten atomically after every file,
-so an interrupted batch resumes where it stopped.
+and records every failure without stopping. The manifest (``manifest.py``) is merged and rewritten
+atomically after every file, so an interrupted batch resumes where it stopped, and two batches on
+one folder share the work through per-file claims instead of both doing all of it.
 """
 
 from __future__ import annotations
