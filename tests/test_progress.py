@@ -209,7 +209,8 @@ def test_a_batch_with_two_jobs_shows_one_row_per_running_file_and_the_overall_ba
     folder = tmp_path / "uploads"
     folder.mkdir()
     shutil.copy(SAMPLE, folder / "monday.mp4")
-    shutil.copy(SAMPLE, folder / "tuesday.mp4")
+    # another recording: two copies of one file would be one job (the second reuses the first's)
+    shutil.copy(EVAL / "real-en" / "lucier.mp3", folder / "tuesday.mp4")
     code, frames, text = run_in_terminal("batch", folder, "--jobs", "2")
     assert code == 0, text[-2000:]
     first_done = next(f.at for f in frames if any(r.startswith("done ") for r in f.rows))

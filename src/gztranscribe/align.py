@@ -76,6 +76,7 @@ from .transcript_files import load_transcript
 from .types import SAMPLE_RATE, Captions, Cue, Paragraph, Segment, Transcript, Word
 
 if TYPE_CHECKING:
+    from .document import Document
     from .pipeline import OutputOptions
     from .profiles import StyleProfile
     from .transcribe import DecodeOptions, ProgressCallback
@@ -99,6 +100,7 @@ __all__ = [
     "normalize_units",
     "parse_text",
     "read_text",
+    "aligned_document",
     "render_aligned",
     "report_lines",
 ]
@@ -201,6 +203,32 @@ def _joined(cue: Cue, next_start: float, profile: StyleProfile) -> Cue:
     return cue if new_end == end else replace(cue, end=new_end / 1000)
 
 
+def aligned_document(
+    transcript: Transcript,
+    edited: EditedText,
+    result: AlignmentResult,
+    outputs: OutputOptions,
+    *,
+    notes: bool = True,
+) -> Document:
+    """The aligned episode: the text's own paragraphs, the report lines as a VTT NOTE."""
+    from .document import build_document
+
+    captions = build_captions(result, outputs.profile, transcript.duration)
+    lines = report_lines(result) if notes else []
+    if lines:
+        captions = replace(captions, notes=("gztranscribe align:\n" + "\n".join(lines),))
+    paras = _paragraphs(edited, transcript.words) if edited.paragraph_starts else None
+    return build_document(
+        transcript,
+        outputs.profile,
+        outputs.paragraph_style,
+        outputs.lead_in,
+        paragraphs=paras,
+        captions=captions,
+    )
+
+
 def render_aligned(
     transcript: Transcript,
     edited: EditedText,
@@ -209,24 +237,10 @@ def render_aligned(
     *,
     notes: bool = True,
 ) -> dict[str, str]:
-    """Every requested format's text: the text's own paragraphs, report lines as a VTT NOTE."""
-    from .document import build_document
+    """Every requested format's text of ``aligned_document``."""
     from .formats import render
 
-    words = transcript.words
-    captions = build_captions(result, outputs.profile, transcript.duration)
-    lines = report_lines(result) if notes else []
-    if lines:
-        captions = replace(captions, notes=("gztranscribe align:\n" + "\n".join(lines),))
-    paras = _paragraphs(edited, words) if edited.paragraph_starts else None
-    document = build_document(
-        transcript,
-        outputs.profile,
-        outputs.paragraph_style,
-        outputs.lead_in,
-        paragraphs=paras,
-        captions=captions,
-    )
+    document = aligned_document(transcript, edited, result, outputs, notes=notes)
     return {fmt: render(document, fmt) for fmt in outputs.formats}
 
 
@@ -298,8 +312,7 @@ def align_file(
     ``text_path`` then only names them; ``targets``: output paths other than MEDIA's name.
     """
     from .media import extract_audio
-    from .output import write_files
-    from .pipeline import OutputOptions, preflight
+    from .pipeline import OutputOptions, preflight, publish, recognize
     from .progress import READING_AUDIO
     from .transcribe import DecodeOptions
 
@@ -355,9 +368,7 @@ def align_file(
                 "align_file: no recognized words and no transcriber to make them; pass a "
                 "Transcriber or a transcript"
             )
-        recognized = loaded.transcribe(
-            audio, decode, on_progress, source=media.name, on_phase=stage
-        )
+        recognized, _ = recognize(media, info, loaded, decode, on_progress, stage, audio=audio)
     stage("aligning")
     result = align_words(edited.words, recognized.words, options, duration=duration)
     check_match(result, options, name=text_path.name)
@@ -376,8 +387,8 @@ def align_file(
     )
     del audio
     aligned = aligned_transcript(result, recognized, edited, duration)
-    texts = render_aligned(aligned, edited, result, outputs, notes=notes)
-    written = write_files({targets[fmt]: text for fmt, text in texts.items()})
+    document = aligned_document(aligned, edited, result, outputs, notes=notes)
+    written = publish(document, {fmt: targets[fmt] for fmt in outputs.formats})
     return AlignFileResult(
         source=media,
         text=edited,

@@ -6,7 +6,7 @@ batch loads it once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .document import build_document
+from .document import Document, build_document
 from .formats import DEFAULT_FORMATS, render
 from .long_audio import CHUNK_SECONDS, STREAM_OVER_SECONDS, transcribe_chunked
 from .media import SAMPLE_RATE, MediaInfo, extract_audio, probe, stream_audio
@@ -125,30 +125,10 @@ def transcribe_file(
     if not hasattr(transcriber, "transcribe"):  # a loader, not a model
         stage(LOADING_MODEL)
         transcriber = transcriber()
-    if audio is None and streams(info, chunk_seconds):
-        stage(TRANSCRIBING)
-        raw = transcribe_chunked(
-            stream_audio(path),
-            transcriber,
-            decode,
-            on_progress,
-            source=path.name,
-            total_seconds=info.duration,
-            chunk_seconds=chunk_seconds or CHUNK_SECONDS,
-        )
-        warnings = _short_audio_warning(info, raw.duration)
-        for warning in warnings:
-            stage(f"warning: {warning}")
-    else:
-        if audio is None:  # a batch may have extracted it already, while the previous file decoded
-            stage(READING_AUDIO)
-            read = (lambda done: on_progress(done, info.duration)) if on_progress else None
-            audio = extract_audio(path, on_progress=read)
-        warnings = _short_audio_warning(info, len(audio) / SAMPLE_RATE)
-        for warning in warnings:
-            stage(f"warning: {warning}")
-        raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
-        del audio  # a long file's samples are the biggest thing we hold; free them before rendering
+    raw, warnings = recognize(
+        path, info, transcriber, decode, on_progress, stage, audio=audio, chunk_seconds=chunk_seconds
+    )
+    del audio  # a long file's samples are the biggest thing we hold; free them before rendering
     stage(WRITING)
     transcript, notes = finish_transcript(raw, text)
     # A batch passes its planned names (e.g. "ep.mp4.vtt" beside "ep.mov.vtt"), written directly so
@@ -161,6 +141,46 @@ def transcribe_file(
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+
+
+def recognize(
+    path: Path,
+    info: MediaInfo,
+    transcriber: Transcriber,
+    decode: DecodeOptions = DecodeOptions(),
+    on_progress: ProgressCallback | None = None,
+    on_stage: StageCallback | None = None,
+    *,
+    audio: np.ndarray | None = None,
+    chunk_seconds: float | None = None,
+) -> tuple[Transcript, list[str]]:
+    """The first stage of every command that listens (transcribe, batch, align, review): media ->
+    the model's words, and warnings (a file that decodes short). ``audio``: already decoded;
+    else the file is read whole, or streamed in chunks when it is long (``streams``)."""
+    stage = on_stage or (lambda _name: None)
+    if audio is None and streams(info, chunk_seconds):
+        stage(TRANSCRIBING)
+        raw = transcribe_chunked(
+            stream_audio(path),
+            transcriber,
+            decode,
+            on_progress,
+            source=path.name,
+            total_seconds=info.duration,
+            chunk_seconds=chunk_seconds or CHUNK_SECONDS,
+        )
+        decoded = raw.duration
+    else:
+        if audio is None:  # a batch may have extracted it already, while the previous file decoded
+            stage(READING_AUDIO)
+            read = (lambda done: on_progress(done, info.duration)) if on_progress else None
+            audio = extract_audio(path, on_progress=read)
+        decoded = len(audio) / SAMPLE_RATE
+        raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
+    warnings = _short_audio_warning(info, decoded)
+    for warning in warnings:
+        stage(f"warning: {warning}")
+    return raw, warnings
 
 
 def streams(info: MediaInfo, chunk_seconds: float | None = None) -> bool:
@@ -187,13 +207,26 @@ def _short_audio_warning(info: MediaInfo, decoded: float) -> list[str]:
     return []
 
 
+def rendered(document: Document, targets: Mapping[str, Path]) -> dict[Path, str]:
+    """Each target's text: ``targets`` maps a format to the path it is written to."""
+    return {path: render(document, fmt) for fmt, path in targets.items()}
+
+
+def publish(document: Document, targets: Mapping[str, Path]) -> list[Path]:
+    """The last stage of every command that writes an episode (transcribe, batch, render, align,
+    review): every format rendered from one document, written all or nothing, a changed file's
+    previous version kept as ``.bak`` (``output.write_files``)."""
+    return write_files(rendered(document, targets))
+
+
 def write_outputs(
-    transcript: Transcript, targets: dict[str, Path], outputs: OutputOptions
+    transcript: Transcript, targets: Mapping[str, Path], outputs: OutputOptions
 ) -> list[Path]:
+    """``publish`` the transcript's document: the engines' cues and paragraphs under ``outputs``."""
     document = build_document(
         transcript, outputs.profile, outputs.paragraph_style, lead_in=outputs.lead_in
     )
-    return write_files({path: render(document, fmt) for fmt, path in targets.items()})
+    return publish(document, targets)
 
 
 def render_file(

@@ -57,9 +57,10 @@ from ..checking import check_parsed
 from ..config import CONFIG_NAME
 from ..document import Document, build_document
 from ..errors import GzError, InputError, RequestError
-from ..formats import WRITERS, render
+from ..formats import WRITERS
 from ..formats.vtt import render_captions
 from ..output import BACKUP_SUFFIX, backup_path, changed_files, write_files
+from ..pipeline import rendered
 from ..profiles import PROFILES, StyleProfile
 from ..text import ParagraphStyle, break_points, join_words, split_sentences
 from ..transcript_files import read_transcript_file
@@ -225,7 +226,7 @@ class ReviewSession:
             transcript = _edited_transcript(self.transcript, groups)
             document = _document(transcript, groups, self.profile, self.lead_in)
             targets = self._targets()
-            texts = {path: render(document, fmt) for fmt, path in targets.items()}
+            texts = rendered(document, targets)
             try:
                 backups = [backup_path(p) for p in changed_files(texts)]
                 written = write_files(texts)  # keeps each changed file's previous version as .bak
