@@ -227,3 +227,15 @@ def test_kind_detected_from_content_when_the_extension_says_nothing(run, tmp_pat
     assert run("convert", source, tmp_path / "out.vtt").exit_code == 0
     source.write_text((FIXTURES / "clean.vtt").read_text())
     assert read_caption_file(source).kind == "vtt"
+
+
+def test_a_caption_file_without_cues_converts_to_webvtt_but_not_to_an_empty_srt(
+    run, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.vtt"
+    empty.write_text("WEBVTT\n\nNOTE nothing said yet\n", encoding="utf-8")
+    assert run("convert", empty, tmp_path / "out.vtt").exit_code == 0
+    refused = run("convert", empty, tmp_path / "out.srt")
+    assert refused.exit_code == ExitCode.CAPTION_FILE
+    assert "an SRT file needs at least one" in refused.output
+    assert not (tmp_path / "out.srt").exists()

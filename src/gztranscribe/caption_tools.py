@@ -23,7 +23,7 @@ from .caption_files import (
     write_captions,
 )
 from .checking import RULES, Problem, check_parsed, fix_captions
-from .errors import OutputError, UsageError
+from .errors import CaptionFileError, OutputError, UsageError
 from .formats.timestamps import format_timestamp
 from .output import write_files
 from .profiles import StyleProfile
@@ -123,5 +123,7 @@ def convert_file(source: Path, target: Path, shift: float = 0.0) -> tuple[int, i
     dropped = 0
     if shift:
         captions, dropped = shift_captions(captions, shift)
+    if kind == "srt" and not captions.cues:  # unlike WebVTT, SRT has no empty file
+        raise CaptionFileError(f"{source}: no cues to write; an SRT file needs at least one")
     write_caption_text(target, write_captions(captions, kind))
     return len(captions.cues), dropped
