@@ -80,7 +80,7 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as p:
         try:
             instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        except Exception as exc:  # noqa: BLE001 - any launch failure means: no usable browser
+        except Exception as exc:
             pytest.fail(f"cannot start {executable}: {exc}\n{INSTALL_HINT}", pytrace=False)
         try:
             yield instance

@@ -91,6 +91,7 @@ __all__ = [
     "Span",
     "align_file",
     "align_words",
+    "aligned_document",
     "aligned_transcript",
     "build_captions",
     "check_match",
@@ -100,7 +101,6 @@ __all__ = [
     "normalize_units",
     "parse_text",
     "read_text",
-    "aligned_document",
     "render_aligned",
     "report_lines",
 ]

@@ -437,7 +437,7 @@ def run_item(
         return _transcribe_item(item, model, settings, samples, emit)
     except GzError as exc:
         return failed_result(item, exc, started)
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+    except Exception as exc:
         return failed_result(item, GzError(f"{item.source}: unexpected error: {exc!r}"), started)
 
 

@@ -303,7 +303,7 @@ _SRT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^<>]*)?>|\{\\[^{}]*\}", re.IGNO
 # HTML and SubRip formatting pasted into WebVTT: markup, never words, so dropped. Any other
 # tag-like word ("<soon>", "<laughs>") is an author's text: kept, and written escaped.
 _FORMATTING_TAGS = frozenset(
-    "a br div em font h1 h2 h3 p s small span strong sub sup".split()
+    ["a", "br", "div", "em", "font", "h1", "h2", "h3", "p", "s", "small", "span", "strong", "sub", "sup"]
 )
 
 

@@ -375,7 +375,7 @@ def repair_punctuation(words: Sequence[Word]) -> list[Word]:
     """
     out: list[Word] = []
     sentence_start = True
-    for n, word in enumerate(words):
+    for word in words:
         lead, stem, marks = _split(word.text)
         marks = _collapse(marks, stem) if marks else marks
         if _I_FORMS.fullmatch(stem):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import click
 import typer
@@ -97,7 +97,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = None,
 ) -> None:
@@ -150,7 +150,7 @@ def batch(
     ],
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Include subfolders.")] = False,
     glob: Annotated[
-        Optional[str], typer.Option("--glob", help='Only files matching this pattern, e.g. "*.mp4".')
+        str | None, typer.Option("--glob", help='Only files matching this pattern, e.g. "*.mp4".')
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo files already done.")] = False,
     skip_failed: Annotated[
@@ -162,13 +162,13 @@ def batch(
         ),
     ] = False,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--jobs", "-j", min=1, help="Files transcribed at once (default: 2 on 2+ cores, else 1)."
         ),
     ] = None,
     cluster: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--cluster",
             metavar="ADDRESS",
@@ -176,7 +176,7 @@ def batch(
         ),
     ] = None,
     workers: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--workers",
             min=1,

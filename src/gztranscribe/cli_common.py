@@ -14,7 +14,7 @@ import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -53,7 +53,7 @@ def _raise_interrupt(_signum: int, _frame: Any) -> None:
 
 # ----------------------------------------------------------------------------- options
 ModelOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--model",
         "-m",
@@ -61,19 +61,19 @@ ModelOpt = Annotated[
         "online) or a folder holding a CTranslate2 Whisper model.",
     ),
 ]
-DeviceOpt = Annotated[Optional[str], typer.Option("--device", help="auto (default), cpu or cuda.")]
+DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto (default), cpu or cuda.")]
 ComputeOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--compute-type", help="CTranslate2 compute type (default int8 on CPU, float16 on GPU)."),
 ]
 ThreadsOpt = Annotated[
-    Optional[int], typer.Option("--threads", min=0, help="CPU threads (default: all cores).")
+    int | None, typer.Option("--threads", min=0, help="CPU threads (default: all cores).")
 ]
 LanguageOpt = Annotated[
-    Optional[str], typer.Option("--language", "-l", help="Spoken language code (default en).")
+    str | None, typer.Option("--language", "-l", help="Spoken language code (default en).")
 ]
 FormatOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--format",
         "-f",
@@ -81,34 +81,34 @@ FormatOpt = Annotated[
     ),
 ]
 OutDirOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output-dir", "-o", help="Folder for the outputs (default: beside the input).", readable=False),
 ]
 ProfileOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--profile", help="Caption style profile: broadcast (default), strict, bbc or social."),
 ]
 ConfigOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--config", help="Project config file (default: gztranscribe.toml beside the input).", readable=False),
 ]
 GlossaryOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--glossary", "-g", help="The show's glossary: names and terms, one a line.", readable=False),
 ]
 LeadInOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--lead-in", help='Transcript opening line, or a speaker label ending with ":".'),
 ]
 CleanupOpt = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--cleanup/--verbatim", help="Remove fillers and stutters (default) or keep them."),
 ]
 MaxCharsOpt = Annotated[
-    Optional[int], typer.Option("--max-line-chars", min=10, help="Caption line width (profile's by default).")
+    int | None, typer.Option("--max-line-chars", min=10, help="Caption line width (profile's by default).")
 ]
 MaxCpsOpt = Annotated[
-    Optional[float], typer.Option("--max-cps", min=5, help="Caption reading speed limit, characters a second.")
+    float | None, typer.Option("--max-cps", min=5, help="Caption reading speed limit, characters a second.")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (for scripts).")]
 

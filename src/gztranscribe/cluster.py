@@ -396,7 +396,7 @@ def _collect(
             f"{item.source}: crashed {crashed} Dask workers (each died while transcribing it, the "
             f"last was {last}); not retried again. Check the worker logs: out of memory?"
         )
-    except Exception as error:  # noqa: BLE001 - escaped the task's own handling: still one file
+    except Exception as error:
         reason = f"{item.source}: failed on the cluster: {error!r}"
     return ItemResult(
         source=item.source,
@@ -464,7 +464,7 @@ def _prepare_workers(
         reports = client.run(prepare_worker, paths, settings.model, host_threads)
     except GzError:
         raise  # a model that cannot be loaded: the same error (and exit code 5) as a local batch
-    except Exception as exc:  # noqa: BLE001 - anything else means the workers cannot run us
+    except Exception as exc:
         raise ClusterError(
             f"the Dask workers cannot run gztranscribe ({exc!r}); install the same gztranscribe "
             f"on every worker: {INSTALL_HINT}"

@@ -67,7 +67,7 @@ def _from_hub(name: str, *, allow_download: bool) -> ModelSource:
         raise ModelError(f"unknown model {name!r}; use a model folder, or one of: {known}")
     try:
         return ModelSource(name, Path(download_model(name, local_files_only=True)), "cache")
-    except Exception:  # noqa: BLE001 - huggingface_hub raises several types for "not cached"
+    except Exception:
         pass
     if not allow_download:
         raise ModelError(
@@ -76,7 +76,7 @@ def _from_hub(name: str, *, allow_download: bool) -> ModelSource:
         )
     try:
         return ModelSource(name, Path(download_model(name)), "download")
-    except Exception as exc:  # noqa: BLE001 - network, auth and hub errors all mean "not reachable"
+    except Exception as exc:
         raise ModelError(
             f"model {name!r} is not in the local cache and could not be downloaded "
             f"({type(exc).__name__}); connect to the internet once to fetch it, pass --model "

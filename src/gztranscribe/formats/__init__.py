@@ -41,5 +41,5 @@ def parse_formats(spec: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def render(document: "Document", fmt: str) -> str:
+def render(document: Document, fmt: str) -> str:
     return WRITERS[fmt](document)

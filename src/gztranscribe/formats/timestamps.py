@@ -9,7 +9,7 @@ def to_millis(seconds: float) -> int:
     ``round(seconds * 1000)`` would differ on half-milliseconds (0.2725 -> 272 vs 0.273), and a
     caption rendered again from the JSON must land on the same millisecond.
     """
-    return max(0, int(round(round(seconds, 3) * 1000)))
+    return max(0, round(round(seconds, 3) * 1000))
 
 
 def format_timestamp(seconds: float, separator: str = ".") -> str:

@@ -27,7 +27,7 @@ def reading(name: str, kind: str) -> Iterator[None]:
             yield
     except GzError:
         raise
-    except Exception as exc:  # noqa: BLE001 - the libraries raise anything on malformed input
+    except Exception as exc:
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise CaptionFileError(
             f"{name}: not a readable {FORMAT_NAMES.get(kind, kind)} file ({reason}); "

@@ -167,7 +167,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             self._refuse(exc.status, exc.message)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the browser cancelled (seeking the video)
-        except Exception:  # noqa: BLE001 - a bug: say so and keep serving (saves are all-or-nothing)
+        except Exception:
             traceback.print_exc()
             if self._responded:
                 self.close_connection = True
