@@ -1,5 +1,6 @@
 """WebVTT writer (W3C). Ours, not webvtt-py's: that writer does not escape ``&``/``<``/``>``,
-which makes files invalid in browsers; webvtt-py is still what reads and checks caption files."""
+which makes files invalid in browsers. webvtt-py reads the platform files ``import`` takes in
+(SBV, YouTube WebVTT with inline word times); ``check`` uses our own tolerant parser."""
 
 from __future__ import annotations
 
