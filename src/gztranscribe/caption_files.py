@@ -146,7 +146,7 @@ def read_caption_file(path: Path) -> ParsedCaptions:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-    text = _decode(data, name)
+    text = decode_caption_bytes(data, name)
     kind = detect_kind(text, path=path)
     if kind is None:
         raise CaptionFileError(
@@ -186,10 +186,21 @@ def refuse(parsed: ParsedCaptions, recoveries: Sequence[Recovery], what: str = "
             raise CaptionFileError(f"{parsed.name}:{problem.line}: {problem.message}; {hint}")
 
 
-def _decode(data: bytes, name: str) -> str:
-    """Bytes -> text, or a one-line reason why this is not a UTF-8 caption file."""
+def decode_caption_bytes(
+    data: bytes, name: str, *, utf16: bool = False, expected: str = "WebVTT or SRT captions"
+) -> str:
+    """Bytes -> text, or a one-line reason why this is not a caption file.
+
+    Files for the site must be UTF-8 (``check`` refuses anything else); ``utf16`` also takes
+    BOM-marked UTF-16, as caption vendors deliver it (``import``). A leading BOM is dropped.
+    """
     if not data.strip():
-        raise CaptionFileError(f"{name}:1: the file is empty; expected WebVTT or SRT captions")
+        raise CaptionFileError(f"{name}:1: the file is empty; expected {expected}")
+    if utf16 and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise CaptionFileError(f"{name}:1: broken UTF-16 text; re-save it as UTF-8") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         raise CaptionFileError(
             f"{name}:1: the file is UTF-16 text; caption files must be UTF-8 (re-save it as UTF-8)"

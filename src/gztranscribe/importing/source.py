@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..caption_files import decode_caption_bytes
 from ..errors import CaptionFileError
 
 FORMAT_NAMES = {
@@ -40,26 +41,7 @@ _MICRODVD = re.compile(r"^\s*\{\d+\}\{\d*\}", re.MULTILINE)
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused in one line."""
-    if not data.strip():
-        raise CaptionFileError(f"{name}: the file is empty; expected a caption file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise CaptionFileError(f"{name}: broken UTF-16 text; re-save it as UTF-8") from None
-    if b"\x00" in data:
-        raise CaptionFileError(f"{name}: binary data (a NUL byte), not a caption file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CaptionFileError(
-            f"{name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save it as UTF-8"
-        ) from None
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > 8:
-        raise CaptionFileError(f"{name}: binary data, not a caption file")
-    return text.lstrip("\ufeff")
+    return decode_caption_bytes(data, name, utf16=True, expected="a caption file")
 
 
 def detect_format(text: str) -> str | None:
