@@ -572,11 +572,29 @@ def summarize(
     on_event: Event | None = None,
     order: Callable[[ItemResult], Any] | None = None,
 ) -> BatchSummary:
-    """Collect results into a summary and always write the report, even when interrupted.
+    """Collect a batch's results and always write ``batch-report.json``, even when interrupted.
 
     Shared by the local batch and the cluster batch so both report identically; ``order`` lets a
     runner whose results arrive out of order restore the local batch's order in the report.
     """
+    report_root = settings.outputs.output_dir or folder
+
+    def report(summary: BatchSummary, started_at: float) -> None:
+        if report_root.is_dir():
+            write_report(report_root / REPORT_NAME, summary, started_at)
+
+    return collect(produce, on_event, order=order, finish=report)
+
+
+def collect(
+    produce: Callable[[Event], Iterable[ItemResult]],
+    on_event: Event | None = None,
+    *,
+    order: Callable[[ItemResult], Any] | None = None,
+    finish: Callable[[BatchSummary, float], None] | None = None,
+) -> BatchSummary:
+    """Run ``produce(listen)`` into a summary; ``finish(summary, started_at)`` runs however it
+    ends (a report is written after Ctrl-C too). Batches of media and of caption files share it."""
     started, started_at = time.perf_counter(), time.time()
     summary = BatchSummary()
     events = on_event or (lambda _n, _d: None)
@@ -593,9 +611,8 @@ def summarize(
         summary.wall_seconds = time.perf_counter() - started
         if order is not None:
             summary.results.sort(key=order)
-        report_root = settings.outputs.output_dir or folder
-        if report_root.is_dir():
-            write_report(report_root / REPORT_NAME, summary, started_at)
+        if finish is not None:
+            finish(summary, started_at)
     return summary
 
 

@@ -199,32 +199,18 @@ def batch(
             raise InputError(f"{folder}: not a folder; for one file run `gztranscribe FILE`")
         settings = resolve_settings(folder, given)
         with batch_progress(quiet) as on_event:
+            common: dict[str, Any] = dict(
+                recursive=recursive, pattern=glob, force=force, skip_failed=skip_failed,
+                on_event=on_event,
+            )  # fmt: skip
             if cluster is not None or workers is not None:
                 from .cluster import run_batch_on_cluster
 
                 summary = run_batch_on_cluster(
-                    folder,
-                    settings,
-                    recursive=recursive,
-                    pattern=glob,
-                    force=force,
-                    skip_failed=skip_failed,
-                    jobs=jobs or 1,
-                    on_event=on_event,
-                    cluster=cluster,
-                    workers=workers,
+                    folder, settings, jobs=jobs or 1, cluster=cluster, workers=workers, **common
                 )
             else:
-                summary = run_batch(
-                    folder,
-                    settings,
-                    recursive=recursive,
-                    pattern=glob,
-                    force=force,
-                    skip_failed=skip_failed,
-                    jobs=jobs or default_jobs(),
-                    on_event=on_event,
-                )
+                summary = run_batch(folder, settings, jobs=jobs or default_jobs(), **common)
         print_summary(summary, quiet=quiet)
         report = (settings.outputs.output_dir or folder) / REPORT_NAME
         if not quiet:

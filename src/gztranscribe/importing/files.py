@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..batch import BatchSummary, ItemResult, report_text
+from ..batch import BatchSummary, ItemResult, collect, report_text
 from ..caption_files import write_captions
 from ..checking import check_captions
 from ..errors import GzError, InputError, UsageError
@@ -291,25 +291,19 @@ def import_folder(
     on_event: Event | None = None,
 ) -> BatchSummary:
     """Import a whole folder and always write ``import-report.json`` (even when interrupted)."""
-    started = time.perf_counter()
-    summary = BatchSummary()
-    events = on_event or (lambda _n, _d: None)
+    root = options.output_dir or folder
 
-    def listen(name: str, data: dict[str, Any]) -> None:
-        if name == "ignored":
-            summary.ignored = list(data["paths"])
-        events(name, data)
-
-    try:
-        for result in process_folder(folder, options, recursive=recursive, force=force,
-                                     on_event=listen):  # fmt: skip
-            summary.results.append(result)
-    finally:
-        summary.wall_seconds = time.perf_counter() - started
-        root = options.output_dir or folder
+    def report(summary: BatchSummary, started_at: float) -> None:
         if root.is_dir():
-            write_files({root / REPORT_NAME: report_text(summary)}, backup=False)
-    return summary
+            write_files({root / REPORT_NAME: report_text(summary, started_at)}, backup=False)
+
+    return collect(
+        lambda listen: process_folder(
+            folder, options, recursive=recursive, force=force, on_event=listen
+        ),
+        on_event,
+        finish=report,
+    )
 
 
 __all__ = [
