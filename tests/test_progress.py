@@ -25,8 +25,10 @@ from hypothesis import strategies as st
 
 from gztranscribe.progress import (
     FINDING_SPEECH,
+    HOLD,
     READING_AUDIO,
     REPAIRING,
+    TAIL_SHARE,
     TRANSCRIBING,
     WRITING,
     BatchEta,
@@ -61,14 +63,19 @@ def test_eta_is_unknown_until_decoding_has_been_measured() -> None:
         assert eta.remaining(1.0) is None
     eta.phase(TRANSCRIBING, 2.0)
     assert eta.remaining(2.0) is None
-    eta.progress(60.0, 300.0, 5.0)  # 60 s of audio in 3 s: 240 s left take 12 s, then the tail
-    assert eta.remaining(5.0) == pytest.approx(13.0)
-    assert eta.remaining(9.0) == pytest.approx(9.0), "counts down between reports"
-    assert eta.remaining(30.0) == pytest.approx(6.5), "but never below half while work goes on"
+    # 60 s of audio decoded in 3 s: 240 s left take 12 s; decoding all of it takes 15 s, and
+    # what follows (onsets, captions, writing) a share of that.
+    eta.progress(60.0, 300.0, 5.0)
+    tail = TAIL_SHARE * 15.0
+    assert eta.remaining(5.0) == pytest.approx(12.0 + tail)
+    assert eta.remaining(9.0) == pytest.approx(8.0 + tail), "counts down between reports"
+    assert eta.remaining(30.0) == pytest.approx(HOLD * (12.0 + tail)), "and holds while work goes on"
+    eta.progress(300.0, 300.0, 17.0)
+    assert eta.remaining(17.0) == pytest.approx(tail), "decoded: the tail is left"
     eta.phase(REPAIRING, 20.0)
     assert eta.remaining(20.0) is None, "a repair pass is measured afresh"
     eta.phase(WRITING, 25.0)
-    assert eta.remaining(25.0) == pytest.approx(1.0)
+    assert eta.remaining(25.0) == pytest.approx(tail)
 
 
 def test_eta_errs_on_the_long_side() -> None:

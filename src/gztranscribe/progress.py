@@ -21,6 +21,8 @@ WRITING = "writing captions"
 MEASURED_PHASES = frozenset({TRANSCRIBING, REPAIRING})
 
 FIRST_GROUP = 2  # windows decoded before the first progress report (and the first rate)
+HOLD = 0.6  # between two reports an estimate counts down to this share of itself, then holds
+TAIL_SHARE = 0.08  # onsets, captions and writing take up to this share of the decoding time
 
 
 def progress_groups(windows: int, batch_size: int) -> list[int]:
@@ -43,23 +45,28 @@ class Eta:
     """Seconds left for one file, from its phases and progress; None while it cannot be known.
 
     While the model decodes, the rate of this phase so far (audio seconds per wall second)
-    gives the time for the rest, plus ``tail`` for what follows decoding (captions, writing).
-    Between two reports the estimate counts down, but never below half of itself: a batch of
+    gives the time for the rest, plus the *tail*: what follows decoding (onsets, captions,
+    writing), which grows with the file and slows down with the machine just as decoding does,
+    so it is taken as ``TAIL_SHARE`` of the decoding time (at least ``tail`` seconds).
+    Between two reports the estimate counts down, but never below ``HOLD`` of itself: a batch of
     windows that runs long then holds the estimate up instead of showing "0:00" while it works.
     """
 
     tail: float = 1.0
-    safety: float = 1.15  # machines slow down (other jobs, thermal limits): err on the long side
+    safety: float = 1.2  # machines slow down (other jobs, thermal limits): err on the long side
     _phase: str = ""
     _phase_start: float = 0.0
     _estimate: float | None = None
     _estimated_at: float = 0.0
+    _tail: float = 0.0  # the tail expected after decoding, from the decoding time so far
 
     def phase(self, name: str, now: float) -> None:
         """A phase begins: decoding phases are unknown until their first report."""
-        self._phase, self._phase_start = name, now
-        self._estimate = self.tail if name == WRITING else None
-        self._estimated_at = now
+        if name == WRITING:
+            self._estimate = max(self.tail, self._tail)
+        elif self._phase != name:
+            self._estimate = None
+        self._phase, self._phase_start, self._estimated_at = name, now, now
 
     def progress(self, done: float, total: float, now: float) -> None:
         if self._phase not in MEASURED_PHASES:
@@ -68,7 +75,9 @@ class Eta:
         if done <= 0 or elapsed <= 0 or total <= 0:
             return
         rate = done / elapsed
-        self._estimate = max(0.0, total - done) / rate * self.safety + self.tail
+        self._tail = max(self._tail, TAIL_SHARE * elapsed * total / done)
+        left = max(0.0, total - done) / rate * self.safety
+        self._estimate = left + max(self.tail, self._tail)
         self._estimated_at = now
 
     def remaining(self, now: float) -> float | None:
@@ -83,10 +92,10 @@ def clock(seconds: float) -> str:
 
 
 def _count_down(estimate: float | None, at: float, now: float) -> float | None:
-    """An estimate made at ``at``, counted down to ``now``; never below half of itself."""
+    """An estimate made at ``at``, counted down to ``now``; never below ``HOLD`` of itself."""
     if estimate is None:
         return None
-    return max(estimate - (now - at), estimate / 2)
+    return max(estimate - (now - at), HOLD * estimate)
 
 
 @dataclass
@@ -97,7 +106,7 @@ class BatchEta:
     the audio actually transcribed since the first file started (all jobs together).
     """
 
-    safety: float = 1.15
+    safety: float = 1.2
     _total: float = 0.0
     _settled: float = 0.0  # audio of files skipped or failed
     _started: float | None = None
