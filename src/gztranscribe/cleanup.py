@@ -57,7 +57,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .tokens import closes_sentence
+from .tokens import MARKS, WORD_CLOSERS, WORD_OPENERS, bare, closes_sentence
 from .types import Segment, Transcript, Word
 from .wordlists import FILLERS
 
@@ -119,9 +119,7 @@ _SET_PHRASES = frozenset(
 )
 """Phrases said twice for emphasis, never as a restart."""
 
-_OPENERS = "\"'“‘([{«"
 _TERMINAL = ".?!…"
-_TRAILING = ".,;:?!…-–—"  # punctuation that can follow a word's letters
 _PAUSE_MARKS = (",", ";", ":", "-", "–", "—", "...", "…")
 
 # Fragment of a cut-off word: letters (and apostrophes) then a hyphen or dash.
@@ -131,25 +129,20 @@ _FRAGMENT = re.compile(r"([A-Za-z][A-Za-z']*)[-–—]")
 # --- small helpers ----------------------------------------------------------------------------
 
 
-def _core(text: str) -> str:
-    """The word bare of surrounding punctuation, lower case ("Um," -> "um"; "'er" stays "'er")."""
-    return text.strip().lstrip(_OPENERS.replace("'", "")).rstrip(_TRAILING + '"”’)]}»').lower()
-
-
 def is_filler(text: str) -> bool:
     """True for a pure hesitation sound: "um", "Uh,", "hmm...", "Ummm". False for "uh-huh"."""
     stem = _split(text)[1]
     if len(stem) > 1 and stem.isupper():
         return False  # an acronym: "the ER", "UM" (University of Miami)
-    core = _core(text)
+    core = bare(text)
     return core in FILLERS or bool(_FILLER_SHAPE.fullmatch(core))
 
 
 def _split(text: str) -> tuple[str, str, str]:
     """(leading opener punctuation, the word, trailing punctuation and closers)."""
-    lead_len = len(text) - len(text.lstrip(_OPENERS.replace("'", "")))
+    lead_len = len(text) - len(text.lstrip(WORD_OPENERS))
     body = text[lead_len:]
-    stem = body.rstrip(_TRAILING + '"”’)]}»')
+    stem = body.rstrip(MARKS + WORD_CLOSERS)
     return text[:lead_len], stem, body[len(stem) :]
 
 
@@ -174,7 +167,7 @@ def _trailing_marks(text: str) -> str:
 
 
 def _has_pause_mark(text: str) -> bool:
-    marks = _trailing_marks(text).rstrip('"”’)]}»')
+    marks = _trailing_marks(text).rstrip(WORD_CLOSERS)
     return any(marks.endswith(p) for p in _PAUSE_MARKS)
 
 
@@ -182,10 +175,10 @@ def _has_pause_mark(text: str) -> bool:
 
 
 def _is_restarted_fragment(text: str, following: str | None) -> bool:
-    match = _FRAGMENT.fullmatch(text.strip().lstrip(_OPENERS.replace("'", "")))
+    match = _FRAGMENT.fullmatch(text.strip().lstrip(WORD_OPENERS))
     if not match or following is None:
         return False
-    return _core(following).startswith(match.group(1).lower())
+    return bare(following).startswith(match.group(1).lower())
 
 
 # --- rule 3: repeats --------------------------------------------------------------------------
@@ -193,8 +186,8 @@ def _is_restarted_fragment(text: str, following: str | None) -> bool:
 
 def _repeat_is_restart(first: Sequence[str], second: Sequence[str], sentence_start: bool) -> bool:
     """Should the first copy of a phrase said twice in a row go? ``first``/``second``: texts."""
-    cores = [_core(t) for t in first]
-    if cores != [_core(t) for t in second]:
+    cores = [bare(t) for t in first]
+    if cores != [bare(t) for t in second]:
         return False
     if not all(any(c.isalpha() for c in core) for core in cores):
         return False  # numbers, symbols
@@ -278,7 +271,7 @@ def _passed_back_end(removed: str, following: Word | None) -> str:
     "and then, uh." -> "and then."; "forced um... a liner" -> nothing (the next word carries on
     the sentence in lower case); "I think um... The point" -> "I think... The point".
     """
-    marks = _trailing_marks(removed).rstrip('"”’)]}»-–—')
+    marks = _trailing_marks(removed).rstrip(WORD_CLOSERS + "-–—")
     if not marks or marks[-1] not in _TERMINAL:
         return ""
     if following is not None and not _starts_upper(following.text):
@@ -339,7 +332,7 @@ def clean_words(words: Sequence[Word]) -> list[Word]:
 
 def _collapse(marks: str, stem: str) -> str:
     """One mark for a run of doubled punctuation: "..," -> ","; ",." -> "."; "?." -> "?"."""
-    closers = marks[len(marks.rstrip('"”’)]}»')) :]
+    closers = marks[len(marks.rstrip(WORD_CLOSERS)) :]
     run = marks[: len(marks) - len(closers)]
     keep_abbrev = ""
     if "." in stem and run.startswith(".") and run != "...":
@@ -388,7 +381,7 @@ def repair_punctuation(words: Sequence[Word]) -> list[Word]:
     if out:
         last = out[-1]
         lead, stem, marks = _split(last.text)
-        closers = marks[len(marks.rstrip('"”’)]}»')) :]
+        closers = marks[len(marks.rstrip(WORD_CLOSERS)) :]
         run = marks[: len(marks) - len(closers)]
         if not run or run[-1] not in _TERMINAL:
             run = run.rstrip(",;:-–—") + "."

@@ -24,6 +24,17 @@ def core(token: str) -> str:
     return token.strip(OPENERS + CLOSERS + MARKS).replace("\u2019", "'").lower()
 
 
+# Cleanup reads words as spoken, where an apostrophe belongs to the word ("'er", "runnin'").
+WORD_OPENERS = OPENERS.replace("'", "")
+WORD_CLOSERS = CLOSERS.replace("'", "")
+
+
+def bare(token: str) -> str:
+    """The word as cleanup compares it: lower case, without the punctuation around it, but with
+    an apostrophe that belongs to it ("Um," -> "um"; "'er" and "runnin'" stay whole)."""
+    return token.strip().lstrip(WORD_OPENERS).rstrip(MARKS + WORD_CLOSERS).lower()
+
+
 def tail(token: str) -> str:
     """The token without closing quotes or brackets, so '"Yes."' ends with '.'."""
     return token.rstrip(CLOSERS)
