@@ -53,7 +53,7 @@ class Eta:
     """
 
     tail: float = 1.0
-    safety: float = 1.2  # machines slow down (other jobs, thermal limits): err on the long side
+    safety: float = 1.25  # machines slow down (other jobs, thermal limits): err on the long side
     _phase: str = ""
     _phase_start: float = 0.0
     _estimate: float | None = None
@@ -106,7 +106,7 @@ class BatchEta:
     the audio actually transcribed since the first file started (all jobs together).
     """
 
-    safety: float = 1.2
+    safety: float = 1.25
     _total: float = 0.0
     _settled: float = 0.0  # audio of files skipped or failed
     _started: float | None = None
