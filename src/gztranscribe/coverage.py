@@ -269,7 +269,7 @@ def is_looping(text: str) -> bool:
     it so that's it"), and the loop usually hides the speech that followed.
     """
     tokens = re.sub(r"[^\w\s']", " ", text.lower()).split()
-    for n, times in ((1, 4), (2, 3), (3, 3), (4, 3)):
+    for n, times in ((1, 4), *((k, 3) for k in range(2, 9))):
         for i in range(len(tokens) - n * times + 1):
             gram = tokens[i : i + n]
             if all(tokens[i + k * n : i + (k + 1) * n] == gram for k in range(1, times)):
@@ -286,3 +286,24 @@ def runs(segments: Sequence[Segment], gap: float) -> list[list[Segment]]:
         else:
             groups.append([seg])
     return groups
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def warnings(coverage: Coverage | None, words: int) -> list[str]:
+    """What a producer must hear about: passages with sound but no words, or no speech at all."""
+    if coverage is None:
+        return []
+    if words == 0:
+        if coverage.unheard:
+            return [f"no words recognized, though {total(coverage.unheard):.0f} s of the audio is "
+                    "audible: check the recording"]
+        return ["no speech found: the transcript and captions are empty"]
+    return [
+        f"{clock(a)}\u2013{clock(b)} audible, no words recognized: check this passage"
+        for a, b in coverage.unheard
+    ]

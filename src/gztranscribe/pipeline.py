@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .coverage import warnings as coverage_warnings
 from .document import build_document
 from .formats import DEFAULT_FORMATS, jsonfile, render
 from .errors import InputError
@@ -119,6 +120,10 @@ def transcribe_file(
     stage("transcribing")
     raw = transcriber.transcribe(audio, decode, on_progress, source=path.name)
     del audio  # a long file's samples are the biggest thing we hold; free them before rendering
+    heard = [f"{path.name}: {w}" for w in coverage_warnings(raw.coverage, len(raw.words))]
+    for warning in heard:
+        stage(f"warning: {warning}")
+    warnings += heard
     transcript, notes = finish_transcript(raw, text)
     # A batch passes its planned names (e.g. "ep.mp4.vtt" beside "ep.mov.vtt"), written directly so
     # two jobs with the same stem never race on a shared temporary name.

@@ -226,6 +226,7 @@ class ReviewSession:
             "paragraphs": paragraphs,
             "problems": problems,
             "unsure": unsure,
+            "unheard": _unheard(self.transcript),
             "cues": len(cues),
         }
 
@@ -508,6 +509,14 @@ def _document(
     )
     captions = build_cues(words, profile, speech_end=transcript.duration or None)
     return Document(transcript, captions, paragraphs, lead_in)
+
+
+def _unheard(transcript: Transcript) -> list[dict[str, float]]:
+    """Audible stretches the model found no words in (coverage.py), listed beside the unsure words."""
+    coverage = transcript.coverage
+    if coverage is None:
+        return []
+    return [{"start": round(a, 3), "end": round(b, 3)} for a, b in coverage.unheard]
 
 
 def _unsure_spans(words: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
