@@ -35,7 +35,7 @@ MAX_COMPRESSION = 2.4  # Whisper's own test for a decode stuck in a loop ("see y
 class CoverageOptions:
     floor_percentile: float = 10.0  # the recording's noise floor: this percentile of frame energy
     above_floor_db: float = 10.0  # "clearly above the noise floor"
-    min_level_db: float = -60.0  # ...and never quieter than this (dBFS), so digital silence is silent
+    min_level_db: float = -70.0  # ...and never quieter than this (dBFS), so digital silence is silent
     smooth: float = 0.2  # seconds; frames are averaged over this much audio first
     bridge: float = 0.5  # quieter dips up to this long inside a stretch do not split it
     min_stretch: float = 0.3  # shorter bursts (a click, a breath) are not a stretch
@@ -46,6 +46,7 @@ class CoverageOptions:
     pad: float = 0.3  # seconds of context added each side of an examined stretch
     max_window: float = 28.0
     warn_min: float = 2.0  # audible, wordless stretches this long are reported
+    widen: float = 1.5  # a speech region grows up to this far into the audible sound around it
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +183,17 @@ def uncovered(
 
 
 def examination_windows(
-    gaps: Sequence[Region], duration: float, options: CoverageOptions = CoverageOptions()
+    gaps: Sequence[Region], duration: float, options: CoverageOptions = CoverageOptions(),
+    stretches: Sequence[Region] = (),
 ) -> list[Region]:
-    """Windows to decode on their own: each gap with a little context, neighbours joined."""
+    """Windows to decode on their own: each gap with its whole audible stretch around it (a word
+    is heard better with its sentence), then a little context; neighbours joined."""
     windows: list[Region] = []
     for a, b in gaps:
+        around = [(s, e) for s, e in stretches if s <= b and e >= a]
+        if around:
+            a = max(min(a, around[0][0]), b - options.max_window + 2 * options.pad)
+            b = min(max(b, around[-1][1]), a + options.max_window - 2 * options.pad)
         a, b = max(0.0, a - options.pad), min(duration, b + options.pad)
         if windows and a - windows[-1][1] <= options.pad and b - windows[-1][0] <= options.max_window:
             windows[-1] = (windows[-1][0], b)
@@ -307,3 +314,22 @@ def warnings(coverage: Coverage | None, words: int) -> list[str]:
         f"{clock(a)}\u2013{clock(b)} audible, no words recognized: check this passage"
         for a, b in coverage.unheard
     ]
+
+
+def widen(
+    regions: Sequence[Region], stretches: Sequence[Region], options: CoverageOptions = CoverageOptions()
+) -> list[Region]:
+    """Grow a short speech region into the audible stretch around it, by at most ``widen`` seconds
+    a side and never into a neighbouring region: the detector often fires on one syllable of a
+    falsetto or whispered sentence. Regions of ordinary speech are left as the detector drew them."""
+    result = []
+    for i, (a, b) in enumerate(regions):
+        if b - a < options.widen:
+            around = [(s, e) for s, e in stretches if s <= b and e >= a]
+            if around:
+                before = regions[i - 1][1] if i else 0.0
+                after = regions[i + 1][0] if i + 1 < len(regions) else float("inf")
+                a = max(min(a, around[0][0]), a - options.widen, before)
+                b = min(max(b, around[-1][1]), b + options.widen, after)
+        result.append((a, b))
+    return result

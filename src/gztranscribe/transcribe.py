@@ -93,9 +93,16 @@ class Transcriber:
         on_progress: ProgressCallback | None = None,
         source: str = "",
     ) -> Transcript:
-        """Decode speech regions only: silence, music and noise get no text at all."""
+        """Decode where the speech detector or the audio's loudness says there may be speech.
+
+        Silero proposes speech regions; a region is widened to the audible sound around it (a
+        falsetto or whispered sentence often scores as speech for only a syllable), and afterwards
+        every audible stretch no word accounts for is examined on its own (``_cover_audible``).
+        """
         duration = len(audio) / SAMPLE_RATE
-        regions = self._speech_regions(audio, options)
+        level = cov.loudness(audio, SAMPLE_RATE)
+        stretches = cov.audible_stretches(level)
+        regions = cov.widen(self._speech_regions(audio, options), stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
         segments, language = self._decode(audio, windows, options, duration, on_progress)
         tried: set[Region] = set()
@@ -120,7 +127,7 @@ class Transcriber:
         segments = self._unloop(audio, segments, options)
         coverage = cov.Coverage()
         if options.examine_audible:
-            segments, coverage = self._cover_audible(audio, segments, options)
+            segments, coverage = self._cover_audible(audio, segments, options, level, stretches)
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
         if on_progress:
@@ -157,18 +164,19 @@ class Transcriber:
         return _ordered(result)
 
     def _cover_audible(
-        self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions
+        self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions,
+        level: cov.Loudness, stretches: list[Region],
     ) -> tuple[list[Segment], cov.Coverage]:
         """Decode, each on its own, the audible stretches no word accounts for, and keep the verdict."""
         duration = len(audio) / SAMPLE_RATE
-        level = cov.loudness(audio, SAMPLE_RATE)
-        stretches = cov.audible_stretches(level)
         words = [w for seg in segments for w in seg.words]
         gaps = cov.uncovered(stretches, words)
         examined: list[cov.Examined] = []
-        for start, end in cov.examination_windows(gaps, duration):
+        for start, end in cov.examination_windows(gaps, duration, stretches=stretches):
             found = self._decode_alone(audio, start, end, options)
-            mine = [(a, b) for a, b in gaps if a < end and b > start]
+            mine = [(max(a, start), min(b, end)) for a, b in gaps if a < end and b > start]
+            if not mine:
+                continue
             verdict, kept = cov.judge(found, mine)
             examined.append(verdict)
             segments = _ordered(segments + kept) if kept else segments
