@@ -24,14 +24,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-import jiwer  # noqa: E402
-from longform import MixSettings, Words, cut, load_clips, make_mix, score  # noqa: E402
-from whisper_normalizer.english import EnglishTextNormalizer  # noqa: E402
+import jiwer
+from longform import MixSettings, Words, cut, load_clips, make_mix, score
+from whisper_normalizer.english import EnglishTextNormalizer
 
-from gztranscribe.media import extract_audio  # noqa: E402
-from gztranscribe.pipeline import TextOptions, finish_transcript  # noqa: E402
-from gztranscribe.transcribe import ModelOptions, Transcriber  # noqa: E402
-from gztranscribe.types import Transcript  # noqa: E402
+from gztranscribe.media import extract_audio
+from gztranscribe.pipeline import TextOptions, finish_transcript
+from gztranscribe.transcribe import ModelOptions, Transcriber
+from gztranscribe.types import Transcript
 
 _norm = EnglishTextNormalizer()
 

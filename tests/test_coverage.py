@@ -199,7 +199,7 @@ def test_no_words_and_a_no_speech_message_on_audio_without_speech(transcriber, a
 def test_the_cli_says_when_a_file_has_no_speech(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "gztranscribe", str(MEDIA / "silence.wav"), "-o", str(tmp_path), "-q"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, check=False,
     )
     assert proc.returncode == 0
     assert proc.stderr.count("no speech found") == 1
@@ -238,7 +238,7 @@ def clips():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [2, 11, 14])
+@pytest.mark.parametrize("seed", [3, 8, 11])  # a music intro; a music bed; a noise bed
 def test_a_long_mix_loses_no_clip_its_clips_have_alone(transcriber, clips, seed: int) -> None:
     """The long-form benchmark's promise on fixed seeds (benchmarks/bench_longform.py runs 20)."""
     mix = make_mix(clips, seed, MixSettings(seconds=75))

@@ -205,7 +205,7 @@ def examination_windows(
     return windows
 
 
-_NON_SPEECH = re.compile(r"^[\s\W]*([\[(*♪].*|music|applause|laughter|silence|noise)?[\s\W]*$", re.I)
+_NON_SPEECH = re.compile(r"^[\s\W]*([\[(*♪].*|music|applause|laughter|silence|noise)?[\s\W]*$", re.IGNORECASE)
 
 
 def looks_like_non_speech(text: str) -> bool:
@@ -307,8 +307,8 @@ def warnings(coverage: Coverage | None, words: int) -> list[str]:
         return []
     if words == 0:
         if coverage.unheard:
-            return [f"no words recognized, though {total(coverage.unheard):.0f} s of the audio is "
-                    "audible: check the recording"]
+            seconds = total(coverage.unheard)
+            return [f"no words recognized, though {seconds:.0f} s of the audio is audible: check the recording"]
         return ["no speech found: the transcript and captions are empty"]
     return [
         f"{clock(a)}\u2013{clock(b)} audible, no words recognized: check this passage"
