@@ -251,3 +251,26 @@ def test_a_long_mix_loses_no_clip_its_clips_have_alone(transcriber, clips, seed:
     result = score(mix, whole.text, _words(whole), [t.text for t in alone], [_words(t) for t in alone], _wer)
     assert result.lost == ()
     assert result.mix_wer <= result.alone_wer + 0.01, mix.description
+
+
+def test_transcribe_file_warns_once_per_unheard_stretch_and_keeps_it_in_the_json(tmp_path: Path) -> None:
+    """A scripted transcript: the pipeline's job is to pass the verdict on, not to make it."""
+    from gztranscribe.pipeline import OutputOptions, transcribe_file
+
+    coverage = cov.Coverage(audible=3.0, covered=1.0, unheard=((0.2, 2.6),))
+    scripted = Transcript(segments=(seg([Word(2.7, 3.0, "Hello.")]),), duration=3.2, coverage=coverage)
+
+    class Scripted:
+        def transcribe(self, audio, options, on_progress, source=""):  # noqa: ANN001
+            return scripted
+
+    stages: list[str] = []
+    result = transcribe_file(
+        MEDIA / "speech.wav", Scripted(),  # type: ignore[arg-type]
+        outputs=OutputOptions(formats=("json",), output_dir=tmp_path), on_stage=stages.append,
+    )
+    warned = [s for s in stages if s.startswith("warning:")]
+    assert warned == ["warning: speech.wav: 00:00\u201300:02 audible, no words recognized: check this passage"]
+    assert result.warnings == ("speech.wav: 00:00\u201300:02 audible, no words recognized: check this passage",)
+    data = json.loads((tmp_path / "speech.json").read_text())
+    assert data["coverage"]["unheard"] == [{"start": 0.2, "end": 2.6}]
