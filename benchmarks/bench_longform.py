@@ -5,7 +5,7 @@ For each seed, ``tests/longform.py`` builds a mix of the eval recordings (real-e
 random order, pauses 0.3-4 s, gains -20..0 dB, optional noise bed, music bed and music intro). The
 mix is transcribed once (Transcriber.transcribe + clean verbatim, as `gztranscribe` does), and each
 clip is cut out of the mix (its gain, its beds) and transcribed on its own. Printed per seed: WER of
-the mix, WER of its clips alone, and the clips *lost* (>= 3 words alone, fewer than half in the mix).
+the mix, WER of its clips alone, and the clips *lost* (>= 3 words right alone, fewer than half of those in the mix).
 Pass: every mix WER <= alone WER + 0.01 and no lost clip.
 
 Usage: python benchmarks/bench_longform.py [--seeds 1-20] [--seconds 180] [--raw] [--data DIR]
