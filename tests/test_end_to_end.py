@@ -73,7 +73,7 @@ def test_writes_captions_transcript_and_json_beside_each_other(cli_outputs, medi
 
 @pytest.mark.parametrize(
     "media, bound",
-    [(SAMPLE, 0.04), (EPISODE, 0.04), (MIX, 0.10)],
+    [(SAMPLE, 0.04), (EPISODE, 0.03), (MIX, 0.05)],
     ids=["sample", "episode", "real-mix"],
 )
 def test_transcript_text_meets_the_accuracy_bound(cli_outputs, media: Path, bound: float) -> None:
@@ -133,7 +133,7 @@ def test_no_caption_over_the_episodes_intro_music(cli_outputs) -> None:
     assert cues[0].start_time.in_milliseconds() / 1000 >= first_speech["start"] - 0.5
 
 
-def test_real_en_corpus_wer_is_at_most_007(transcriber, tmp_path: Path) -> None:
+def test_real_en_corpus_wer_is_at_most_0065(transcriber, tmp_path: Path) -> None:
     """The project's accuracy promise on real recordings (studio, audiobook, telephone, meeting)."""
     references, hypotheses = [], []
     for audio in sorted((EVAL / "real-en").iterdir()):
@@ -149,4 +149,4 @@ def test_real_en_corpus_wer_is_at_most_007(transcriber, tmp_path: Path) -> None:
         references.append(normalize(reference))
         hypotheses.append(normalize(result.outputs[0].read_text()))
     assert len(references) == 16
-    assert jiwer.wer(references, hypotheses) <= 0.07
+    assert jiwer.wer(references, hypotheses) <= 0.065

@@ -342,3 +342,30 @@ def test_episode_with_its_glossary_spells_every_name_right_everywhere(transcribe
         written = _names_written(glossary, text)
         wrong = {t: (written[t], n) for t, n in wanted.items() if written[t] < n}
         assert not wrong, f"{name}: names written fewer times than spoken (written, spoken): {wrong}"
+
+
+def test_a_name_split_across_two_segments_is_still_a_near_miss() -> None:
+    """Whisper can end a segment inside a name: "...President Nazar" / "Bayev said." (issue 11)."""
+    from gztranscribe.glossary import Glossary, correct_transcript
+    from gztranscribe.types import Segment, Transcript, Word
+
+    first = (Word(0.0, 0.5, "President"), Word(0.5, 1.0, "Nazar"))
+    second = (Word(1.0, 1.5, "Bayev"), Word(1.5, 2.0, "said."))
+    transcript = Transcript((Segment(0.0, 1.0, "President Nazar", first),
+                             Segment(1.0, 2.0, "Bayev said.", second)))
+    fixed, made = correct_transcript(transcript, Glossary.of("Nazarbayev"))
+    assert [s.text for s in fixed.segments] == ["President Nazarbayev", "said."]
+    assert [w.text for w in fixed.words] == ["President", "Nazarbayev", "said."]
+    assert fixed.words[1].start == 0.5 and fixed.words[1].end == 1.5
+    assert [c.corrected for c in made] == ["Nazarbayev"]
+
+
+def test_a_finished_sentence_is_never_merged_with_the_next_segment() -> None:
+    from gztranscribe.glossary import Glossary, correct_transcript
+    from gztranscribe.types import Segment, Transcript, Word
+
+    first = (Word(0.0, 0.5, "Ask"), Word(0.5, 1.0, "Nazar."))
+    second = (Word(1.2, 1.5, "Bayev"), Word(1.5, 2.0, "agreed."))
+    transcript = Transcript((Segment(0.0, 1.0, "Ask Nazar.", first), Segment(1.2, 2.0, "Bayev agreed.", second)))
+    fixed, _ = correct_transcript(transcript, Glossary.of("Nazarbayev"))
+    assert [s.text for s in fixed.segments] == ["Ask Nazar.", "Bayev agreed."]

@@ -902,3 +902,33 @@ def test_review_transcribes_first_when_there_is_no_transcript(
     assert "transcribing it first" in result.stderr and "http://127.0.0.1:" in result.stderr
     for fmt in ("vtt", "txt", "json"):
         assert (tmp_path / "out" / f"{NAME}.{fmt}").is_file()
+
+
+def test_page_lists_audible_passages_with_no_words_beside_the_unsure_words(
+    browser: Any, episode: Path
+) -> None:
+    """The JSON's coverage says 00:03-00:06 was audible but wordless: the page lists it, a click seeks."""
+    json_path = episode.with_suffix(".json")
+    data = json.loads(json_path.read_text())
+    data["coverage"] = {"audible_seconds": 60.0, "covered_seconds": 57.0, "noise_floor_db": -70.0,
+                        "examined": [{"start": 3.0, "end": 6.0, "outcome": "unsure", "words": 0,
+                                      "heard": "hm"}],
+                        "unheard": [{"start": 3.0, "end": 6.0}]}  # fmt: skip
+    json_path.write_text(json.dumps(data))
+    session = open_review(episode, resolve_settings(episode))
+    assert session.payload()["unheard"] == [{"start": 3.0, "end": 6.0}]
+    instance = ReviewServer(session)
+    thread = instance.start_background()
+    try:
+        page, problems = open_page(browser, instance)
+        items = wait_until(page, "() => { const b = document.querySelectorAll('#unheard li button');"
+                                 " return b.length ? Array.from(b, (x) => x.textContent) : null; }")
+        assert len(items) == 1 and "00:03" in items[0] and "no words recognized" in items[0]
+        page.click("#unheard li button")
+        wait_until(page, "() => Math.abs(document.getElementById('video').currentTime - 3.0) < 0.3")
+        assert problems == []
+        page.close()
+    finally:
+        instance.shutdown()
+        instance.server_close()
+        thread.join(timeout=5)

@@ -260,25 +260,53 @@ def hint_text(glossary: Glossary, max_chars: int = MAX_HINT_CHARS) -> str:
 def correct_transcript(
     transcript: Transcript, glossary: Glossary
 ) -> tuple[Transcript, list[Correction]]:
-    """``correct_words`` segment by segment (a merge never crosses segments); a changed segment's
-    text gets the same rewrites as its words, so JSON text, TXT and VTT agree."""
+    """``correct_words`` over runs of segments that continue one sentence, so a name the model
+    split across a segment boundary ("...President Nazar" / "Bayev said") is still a near miss;
+    a changed segment's text gets the same rewrites as its words, so JSON text, TXT and VTT agree.
+    A word merged across a boundary belongs to the segment it starts in."""
     matcher = _Matcher.build(glossary)
     if matcher is None:
         return transcript, []
     segments: list[Segment] = []
     corrections: list[Correction] = []
-    for segment in transcript.segments:
-        words, made = _correct(segment.words, matcher)
-        if made:
-            segment = replace(
-                segment,
-                start=words[0].start,
-                words=tuple(words),
-                text=_patched_text(segment.text, made, words),
-            )
-            corrections.extend(made)
-        segments.append(segment)
+    for run in _sentence_runs(transcript.segments):
+        words, made = _correct([w for seg in run for w in seg.words], matcher)
+        if not made:
+            segments.extend(run)
+            continue
+        corrections.extend(made)
+        starts = [seg.words[0].start if seg.words else seg.start for seg in run]
+        mine: list[list[Word]] = [[] for _ in run]
+        for word in words:
+            k = max((j for j, t in enumerate(starts) if t <= word.start), default=0)
+            mine[k].append(word)
+        for seg, seg_words in zip(run, mine):
+            if not seg_words:
+                continue  # its words were merged into the previous segment's last word
+            if tuple(seg_words) == seg.words:
+                segments.append(seg)
+                continue
+            inside = [c for c in made if seg_words[0].start <= c.start <= seg_words[-1].end]
+            segments.append(replace(
+                seg,
+                start=seg_words[0].start,
+                end=max(seg.end, seg_words[-1].end),
+                words=tuple(seg_words),
+                text=_patched_text(seg.text, inside, seg_words) if inside
+                else " ".join(w.text for w in seg_words),  # it lost its first words to a merge
+            ))
     return replace(transcript, segments=tuple(segments)), corrections
+
+
+def _sentence_runs(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """Consecutive segments joined while a segment ends mid-sentence (no . ? ! at its end)."""
+    runs: list[list[Segment]] = []
+    for seg in segments:
+        if runs and not re.search(r"[.?!][\"')\]]*$", runs[-1][-1].text.strip()):
+            runs[-1].append(seg)
+        else:
+            runs.append([seg])
+    return runs
 
 
 def _patched_text(text: str, made: Sequence[Correction], words: Sequence[Word]) -> str:

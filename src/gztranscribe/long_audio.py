@@ -22,6 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .coverage import Coverage
 from .media import SAMPLE_RATE
 from .transcribe import DecodeOptions, ProgressCallback, Transcriber
 from .types import Segment, Transcript, Word
@@ -110,6 +111,7 @@ def transcribe_chunked(
     counts seconds of the whole file.
     """
     segments: list[Segment] = []
+    coverages: list[tuple[float, Coverage]] = []
     language = ""
     seconds = 0.0
     result: Transcript | None = None
@@ -122,12 +124,36 @@ def transcribe_chunked(
         language = language or result.language
         floor = segments[-1].end if segments else 0.0
         segments.extend(_shift(seg, offset, floor) for seg in result.segments)
+        coverages.append((offset, result.coverage))
         del chunk
     if result is None:
         raise ValueError("no audio blocks")  # stream_audio raises MediaError before this
     if on_progress:
         on_progress(seconds, max(seconds, total_seconds))
-    return replace(result, segments=tuple(segments), language=language, duration=seconds)
+    return replace(
+        result,
+        segments=tuple(segments),
+        language=language,
+        duration=seconds,
+        coverage=_merged_coverage(coverages),
+    )
+
+
+def _merged_coverage(parts: list[tuple[float, Coverage]]) -> Coverage:
+    """The chunks' coverage as one file's: seconds added up, stretches moved by their offsets."""
+    if not parts:
+        return Coverage()
+    return Coverage(
+        audible=sum(c.audible for _, c in parts),
+        covered=sum(c.covered for _, c in parts),
+        noise_floor_db=min(c.noise_floor_db for _, c in parts),
+        examined=tuple(
+            replace(e, start=e.start + offset, end=e.end + offset)
+            for offset, c in parts
+            for e in c.examined
+        ),
+        unheard=tuple((a + offset, b + offset) for offset, c in parts for a, b in c.unheard),
+    )
 
 
 def _shifted_progress(

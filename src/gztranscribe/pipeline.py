@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .coverage import warnings as coverage_warnings
 from .document import Document, build_document
 from .formats import DEFAULT_FORMATS, render
 from .long_audio import CHUNK_SECONDS, STREAM_OVER_SECONDS, transcribe_chunked
@@ -178,6 +179,8 @@ def recognize(
         decoded = len(audio) / SAMPLE_RATE
         raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
     warnings = _short_audio_warning(info, decoded)
+    # audible stretches where no word was recognized: a producer must listen to those
+    warnings += [f"{path.name}: {w}" for w in coverage_warnings(raw.coverage, len(raw.words))]
     for warning in warnings:
         stage(f"warning: {warning}")
     return raw, warnings

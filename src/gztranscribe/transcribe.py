@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import coverage as cov
 from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
 from .onsets import refine_onsets
@@ -48,6 +49,7 @@ class DecodeOptions:
     repair_min_region: float = 0.8  # re-decode speech regions this long that got no words
     repair_rounds: int = 3
     refine_onsets: bool = True  # move word starts after a pause to the audio's energy onset
+    examine_audible: bool = True  # decode audible stretches the speech detector left wordless
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,7 +97,11 @@ class Transcriber:
         source: str = "",
         on_phase: PhaseCallback | None = None,
     ) -> Transcript:
-        """Decode speech regions only: silence, music and noise get no text at all.
+        """Decode where the speech detector or the audio's loudness says there may be speech.
+
+        Silero proposes speech regions; a region is widened to the audible sound around it (a
+        falsetto or whispered sentence often scores as speech for only a syllable), and afterwards
+        every audible stretch no word accounts for is examined on its own (``_cover_audible``).
 
         Progress: ``on_phase`` hears each phase begin (``progress.FINDING_SPEECH``,
         ``TRANSCRIBING``, ``REPAIRING``); within a decoding pass ``on_progress(done, total)``
@@ -107,23 +113,36 @@ class Transcriber:
         if on_progress:
             on_progress(0.0, duration)
         phase(FINDING_SPEECH)
-        regions = self._speech_regions(audio, options)
+        level = cov.loudness(audio, SAMPLE_RATE)
+        stretches = cov.audible_stretches(level)
+        regions = cov.widen(self._speech_regions(audio, options), stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
         phase(TRANSCRIBING)
         segments, language = self._decode(audio, windows, options, duration, on_progress)
+        tried: set[Region] = set()
         for _ in range(options.repair_rounds):
             words = [w for seg in segments for w in seg.words]
-            missed = uncovered_regions(regions, words, min_len=options.repair_min_region)
+            missed = [
+                r for r in uncovered_regions(regions, words, min_len=options.repair_min_region)
+                if r not in tried
+            ]
             if not missed:
                 break
+            tried.update(missed)
             # The model stops at a change of voice or recording; each round recovers at least the
             # first utterance of every dropped run, so a few rounds recover them all.
             retry = merge_regions(missed, max_gap=options.max_gap, max_len=options.max_window)
             phase(REPAIRING)
             extra, _ = self._decode(audio, retry, options, duration, on_progress)
+            # Only words inside what was missed: a retry window re-hears its neighbours' words too.
+            extra = [s for s in (_keep_words(seg, missed) for seg in extra) if s is not None]
             if not extra:
                 break
             segments = _ordered(segments + extra)
+        segments = self._unloop(audio, segments, options)
+        coverage = cov.Coverage()
+        if options.examine_audible:
+            segments, coverage = self._cover_audible(audio, segments, options, level, stretches)
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
         if on_progress:
@@ -135,7 +154,81 @@ class Transcriber:
             model=self.source.name,
             options=options.as_dict(),
             source=source,
+            coverage=coverage,
         )
+
+    def _unloop(self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions) -> list[Segment]:
+        """Re-decode, sequentially and on its own, each run of segments the batched pass looped in.
+
+        A loop is often split over several short segments ("So that's it." x3), so runs of
+        segments without a pause between them are checked as one text.
+        """
+        duration = len(audio) / SAMPLE_RATE
+        result: list[Segment] = []
+        for run in cov.runs(segments, gap=1.0):
+            if not cov.is_looping(" ".join(s.text for s in run)):
+                result.extend(run)
+                continue
+            start = max(run[0].start - 0.2, result[-1].end if result else 0.0)
+            end = min(duration, run[-1].end + 0.2)
+            again = self._decode_alone(audio, start, end, options, retries=True)
+            if again and not cov.is_looping(" ".join(s.text for s in again)):
+                result.extend(again)
+            else:
+                result.extend(run)
+        return _ordered(result)
+
+    def _cover_audible(
+        self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions,
+        level: cov.Loudness, stretches: list[Region],
+    ) -> tuple[list[Segment], cov.Coverage]:
+        """Decode, each on its own, the audible stretches no word accounts for, and keep the verdict."""
+        duration = len(audio) / SAMPLE_RATE
+        words = [w for seg in segments for w in seg.words]
+        gaps = cov.uncovered(stretches, words)
+        examined: list[cov.Examined] = []
+        for start, end in cov.examination_windows(gaps, duration, stretches=stretches):
+            found = self._decode_alone(audio, start, end, options)
+            mine = [(max(a, start), min(b, end)) for a, b in gaps if a < end and b > start]
+            if not mine:
+                continue
+            verdict, kept = cov.judge(found, mine)
+            examined.append(verdict)
+            segments = _ordered(segments + kept) if kept else segments
+        words = [w for seg in segments for w in seg.words]
+        defaults = cov.CoverageOptions()
+        reach = cov.word_reach(words, defaults.word_reach, defaults.longest_word)
+        return segments, cov.Coverage(
+            audible=cov.total(stretches),
+            covered=cov.total(stretches) - cov.total(cov.subtract(stretches, reach)),
+            noise_floor_db=level.floor,
+            examined=tuple(examined),
+            unheard=tuple(cov.still_unheard(stretches, words, examined)),
+        )
+
+    def _decode_alone(
+        self, audio: np.ndarray, start: float, end: float, options: DecodeOptions, retries: bool = False
+    ) -> list[Segment]:
+        """Sequential decoding of one stretch with no previous text: nothing biases what it hears."""
+        piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        fw_segments, _ = self.model.transcribe(
+            piece,
+            language=options.language or None,
+            beam_size=options.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            # A verdict on a wordless stretch rests on the model's confidence: no sampled retries.
+            # A loop of the batched pass gets Whisper's temperature fallback, made for loops.
+            temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if retries else 0.0,
+            hotwords=options.hotwords,
+        )
+        shifted = []
+        for fw in fw_segments:
+            segment = _to_segment(fw, end - start, 0.0)
+            if segment is not None:
+                shifted.append(_shift(segment, start))
+        return shifted
 
     def _speech_regions(self, audio: np.ndarray, options: DecodeOptions) -> list[Region]:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -175,7 +268,7 @@ class Transcriber:
             )
             for fw in fw_segments:
                 segment = _to_segment(fw, duration, segments[-1].end if segments else 0.0)
-                if segment is not None:
+                if segment is not None and not _silence(segment):
                     segments.append(segment)
             language = language or info.language
             done += group
@@ -200,6 +293,26 @@ def _with_refined_onsets(segments: list[Segment], audio: np.ndarray) -> list[Seg
         taken += len(seg.words)
         result.append(replace(seg, start=mine[0].start, words=mine))
     return result
+
+
+def _silence(segment: Segment) -> bool:
+    """Whisper's own rule (sequential decoding applies it; the batched pipeline does not)."""
+    return segment.no_speech_prob > cov.NO_SPEECH and segment.avg_logprob < -1.0
+
+
+def _keep_words(segment: Segment, regions: list[Region]) -> Segment | None:
+    words = tuple(cov.inside(segment.words, regions))
+    if not words:
+        return None
+    if len(words) == len(segment.words):
+        return segment
+    return replace(segment, start=words[0].start, end=words[-1].end, words=words,
+                   text=" ".join(w.text for w in words))
+
+
+def _shift(segment: Segment, offset: float) -> Segment:
+    words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words)
+    return replace(segment, start=segment.start + offset, end=segment.end + offset, words=words)
 
 
 def _ordered(segments: list[Segment]) -> list[Segment]:

@@ -49,6 +49,7 @@ class Transcript:
     model: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    coverage: Any = None  # coverage.Coverage: what was audible, covered, re-examined (None: unknown)
 
     @property
     def words(self) -> tuple[Word, ...]:

@@ -1,7 +1,8 @@
 """The JSON transcript: the full result, and the source every other format can be rendered from.
 
-Schema (version 1): source, language, duration, model, options, and segments with their words,
-times in seconds rounded to milliseconds. ``read_transcript`` is the inverse of ``render``.
+Schema (version 1): source, language, duration, model, options, coverage (what was audible, what
+words cover, stretches re-examined and their outcome, audible stretches left wordless), and segments
+with their words, times in seconds rounded to milliseconds. ``read_transcript`` is the inverse of ``render``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..coverage import Coverage
 from ..errors import InputError
 from ..types import Segment, Transcript, Word
 
@@ -30,6 +32,7 @@ def to_dict(transcript: Transcript) -> dict[str, Any]:
         "model": transcript.model,
         "options": transcript.options,
         "text": transcript.text,
+        **({"coverage": transcript.coverage.as_dict()} if transcript.coverage is not None else {}),
         "segments": [
             {
                 "start": _t(s.start),
@@ -88,6 +91,7 @@ def read_transcript(text: str, *, name: str = "transcript") -> Transcript:
             model=str(data.get("model", "")),
             options=dict(data.get("options", {})),
             source=str(data.get("source", "")),
+            coverage=Coverage.from_dict(data["coverage"]) if data.get("coverage") else None,
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(

@@ -202,6 +202,7 @@ class ReviewSession:
             "paragraphs": paragraphs,
             "problems": problems,
             "unsure": unsure,
+            "unheard": _unheard(self.transcript),
             "cues": len(cues),
         }
 
@@ -485,6 +486,14 @@ def _document(
         if g
     )
     return build_document(transcript, profile, lead_in=lead_in, paragraphs=paragraphs)
+
+
+def _unheard(transcript: Transcript) -> list[dict[str, float]]:
+    """Audible stretches the model found no words in (coverage.py), listed beside the unsure words."""
+    coverage = transcript.coverage
+    if coverage is None:
+        return []
+    return [{"start": round(a, 3), "end": round(b, 3)} for a, b in coverage.unheard]
 
 
 def _unsure_spans(words: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -141,6 +141,16 @@
     }
     $("unsure-count").textContent = `(${data.unsure.length})`;
     if (!data.unsure.length) unsure.innerHTML = '<li class="none">None below 50%.</li>';
+
+    const unheard = $("unheard");
+    unheard.replaceChildren();
+    for (const stretch of data.unheard || []) {
+      jumpItem(unheard, clock(stretch.start),
+        `${clock(stretch.start)}–${clock(stretch.end)} audible, no words recognized: listen here`,
+        "unheard", () => seek(stretch.start));
+    }
+    $("unheard-count").textContent = `(${(data.unheard || []).length})`;
+    if (!(data.unheard || []).length) unheard.innerHTML = '<li class="none">None: every audible passage has words or was judged not speech.</li>';
   }
 
   function show(data) {

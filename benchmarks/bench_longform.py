@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Long-form robustness: does a long recording of many voices keep every passage its clips have alone?
+
+For each seed, ``tests/longform.py`` builds a mix of the eval recordings (real-en + disfluent-en:
+random order, pauses 0.3-4 s, gains -20..0 dB, optional noise bed, music bed and music intro). The
+mix is transcribed once (Transcriber.transcribe + clean verbatim, as `gztranscribe` does), and each
+clip is cut out of the mix (its gain, its beds) and transcribed on its own. Printed per seed: WER of
+the mix, WER of its clips alone, and the clips *lost* (>= 3 words right alone, fewer than half of those in the mix).
+Pass: every mix WER <= alone WER + 0.01 and no lost clip.
+
+Usage: python benchmarks/bench_longform.py [--seeds 1-20] [--seconds 180] [--raw] [--data DIR]
+  -v       print each lost clip's text alone and in the mix
+  --raw    also decode each mix with raw faster-whisper (beam 5, sequential, word timestamps, no VAD)
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+import jiwer
+from longform import MixSettings, Words, cut, load_clips, make_mix, score
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from gztranscribe.media import extract_audio
+from gztranscribe.pipeline import TextOptions, finish_transcript
+from gztranscribe.transcribe import ModelOptions, Transcriber
+from gztranscribe.types import Transcript
+
+_norm = EnglishTextNormalizer()
+
+
+def wer(refs: list[str], hyps: list[str]) -> float:
+    return jiwer.wer([_norm(r) for r in refs], [_norm(h) for h in hyps])
+
+
+def words_of(transcript: Transcript) -> Words:
+    kept = [(w, re.sub(r"[^a-z0-9']", "", w.text.lower())) for w in transcript.words]
+    kept = [(w, t) for w, t in kept if t]
+    return Words(tuple((w.start, w.end) for w, _ in kept), tuple(t for _, t in kept))
+
+
+def parse_seeds(spec: str) -> list[int]:
+    seeds: list[int] = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        seeds.extend(range(int(lo), int(hi or lo) + 1))
+    return seeds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", default="1-20")
+    ap.add_argument("--seconds", type=float, default=180.0, help="length of each mix")
+    ap.add_argument("--data", type=Path, default=REPO / "tests" / "data" / "eval")
+    ap.add_argument("--raw", action="store_true")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print what was heard of each lost clip")
+    a = ap.parse_args()
+    clips = load_clips([a.data / "real-en", a.data / "disfluent-en"], extract_audio)
+    transcriber = Transcriber.load(ModelOptions())
+
+    def transcribe(audio) -> Transcript:
+        transcript, _ = finish_transcript(transcriber.transcribe(audio), TextOptions())
+        return transcript
+
+    print(f"{len(clips)} clips; mixes of ~{a.seconds:.0f} s")
+    header = f"{'seed':>4} {'min':>5} {'mix WER':>8} {'alone':>7} {'raw':>7} {'lost':>5} {'s':>6}  mix / lost clips"
+    print(header)
+    print("-" * len(header))
+    failed = 0
+    for seed in parse_seeds(a.seeds):
+        mix = make_mix(clips, seed, MixSettings(seconds=a.seconds))
+        began = time.perf_counter()
+        whole = transcribe(mix.audio)
+        took = time.perf_counter() - began
+        alone = [transcribe(cut(mix, placed)) for placed in mix.clips]
+        result = score(mix, whole.text, words_of(whole), [t.text for t in alone],
+                       [words_of(t) for t in alone], wer)
+        raw = f"{wer([mix.reference], [raw_text(transcriber, mix.audio)]):>7.3f}" if a.raw else f"{'-':>7}"
+        ok = result.mix_wer <= result.alone_wer + 0.01 and not result.lost
+        failed += not ok
+        print(f"{seed:>4} {mix.duration / 60:>5.1f} {result.mix_wer:>8.3f} {result.alone_wer:>7.3f} {raw} "
+              f"{len(result.lost):>5} {took:>6.1f}  {'ok ' if ok else 'BAD'} {mix.description}"
+              + (f"; lost: {', '.join(result.lost)}" if result.lost else ""), flush=True)
+        if a.verbose:
+            from longform import words_in
+
+            mix_words = words_of(whole)
+            for placed, text in zip(mix.clips, alone):
+                in_mix = " ".join(words_in(mix_words, *placed.cut))
+                worse = wer([placed.text], [in_mix]) - wer([placed.text], [text.text])
+                if placed.name in result.lost or worse > 0.25:
+                    print(f"      {placed.name} {placed.start:.1f}-{placed.end:.1f}: alone {text.text!r}; "
+                          f"mix {' '.join(words_in(mix_words, *placed.cut))!r}")
+    print(f"{failed} of {len(parse_seeds(a.seeds))} mixes fail (mix WER > alone + 0.01, or a lost clip)")
+
+
+def raw_text(transcriber: Transcriber, audio) -> str:
+    segments, _ = transcriber.model.transcribe(audio, beam_size=5, word_timestamps=True, language="en")
+    return " ".join(s.text for s in segments)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+"""Coverage: which stretches of a recording are audible, and which of those no word accounts for.
+
+The speech detector proposes, it does not decide: a whispered, falsetto or hoarse passage can score
+below Silero's threshold and would then never be decoded. So after decoding we look at the audio's
+own loudness: every stretch clearly above the recording's noise floor must end up either covered by
+words or examined by the model on its own and judged not speech. What stays audible but wordless is
+reported, so a producer knows which passage to check. Pure numpy, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .onsets import HOP, energy_db
+from .speech import Region
+from .types import Segment, Word
+
+# Outcomes of examining a stretch on its own.
+WORDS = "words"  # the model heard speech: its words were added to the transcript
+NOT_SPEECH = "not speech"  # the model's own evidence says music/noise/silence
+UNSURE = "unsure"  # the model produced text it does not believe; nothing was added
+
+NO_SPEECH = 0.6  # Whisper's own no-speech threshold
+MIN_LOGPROB = -1.2  # segments decoded with less confidence are guesses
+MIN_PROBABILITY = 0.3  # ...and so are words the model gives under this probability on average
+MAX_COMPRESSION = 2.4  # Whisper's own test for a decode stuck in a loop ("see you in the next video...")
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageOptions:
+    floor_percentile: float = 10.0  # the recording's noise floor: this percentile of frame energy
+    above_floor_db: float = 10.0  # "clearly above the noise floor"
+    min_level_db: float = -70.0  # ...and never quieter than this (dBFS), so digital silence is silent
+    smooth: float = 0.2  # seconds; frames are averaged over this much audio first
+    bridge: float = 0.5  # quieter dips up to this long inside a stretch do not split it
+    min_stretch: float = 0.3  # shorter bursts (a click, a breath) are not a stretch
+    word_reach: float = 0.4  # a word accounts for this much audio beyond its own times
+    longest_word: float = 1.5  # ...but no word accounts for more: a looping decode ends its last
+    # word seconds later ("mo-mo-mo..." stretched over the next speaker), and that is not coverage
+    min_gap: float = 0.8  # uncovered audio this long is examined by the model
+    pad: float = 0.3  # seconds of context added each side of an examined stretch
+    max_window: float = 28.0
+    warn_min: float = 2.0  # audible, wordless stretches this long are reported
+    widen: float = 1.5  # a speech region grows up to this far into the audible sound around it
+
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """One stretch decoded on its own, and what the model made of it."""
+
+    start: float
+    end: float
+    outcome: str  # WORDS, NOT_SPEECH or UNSURE
+    words: int = 0
+    heard: str = ""  # the model's text, kept for the record even when not used
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of the audible recording the transcript accounts for."""
+
+    audible: float = 0.0  # seconds clearly above the noise floor
+    covered: float = 0.0  # ...of which within reach of a word
+    noise_floor_db: float = -100.0
+    examined: tuple[Examined, ...] = ()
+    unheard: tuple[Region, ...] = field(default=())  # audible, wordless stretches >= warn_min
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "audible_seconds": round(self.audible, 2),
+            "covered_seconds": round(self.covered, 2),
+            "noise_floor_db": round(self.noise_floor_db, 1),
+            "examined": [
+                {"start": round(e.start, 3), "end": round(e.end, 3), "outcome": e.outcome,
+                 "words": e.words, "heard": e.heard}
+                for e in self.examined
+            ],
+            "unheard": [{"start": round(a, 3), "end": round(b, 3)} for a, b in self.unheard],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Coverage:
+        examined = tuple(
+            Examined(float(e["start"]), float(e["end"]), str(e["outcome"]), int(e.get("words", 0)),
+                     str(e.get("heard", "")))
+            for e in data.get("examined", [])  # type: ignore[union-attr]
+        )
+        unheard = tuple((float(u["start"]), float(u["end"])) for u in data.get("unheard", []))  # type: ignore[union-attr]
+        return cls(
+            audible=float(data.get("audible_seconds", 0.0)),  # type: ignore[arg-type]
+            covered=float(data.get("covered_seconds", 0.0)),  # type: ignore[arg-type]
+            noise_floor_db=float(data.get("noise_floor_db", -100.0)),  # type: ignore[arg-type]
+            examined=examined,
+            unheard=unheard,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Loudness:
+    """Smoothed frame energy of a recording and its own noise floor."""
+
+    db: np.ndarray
+    floor: float
+    threshold: float
+
+
+def loudness(audio: np.ndarray, sample_rate: int, options: CoverageOptions = CoverageOptions()) -> Loudness:
+    db = energy_db(audio, sample_rate)
+    width = max(1, int(options.smooth / HOP))
+    if len(db) > width:
+        power = np.convolve(10 ** (db / 10), np.ones(width) / width, mode="same")
+        db = 10 * np.log10(power + 1e-10)
+    floor = float(np.percentile(db, options.floor_percentile))
+    threshold = max(floor + options.above_floor_db, options.min_level_db)
+    return Loudness(db, floor, threshold)
+
+
+def audible_stretches(level: Loudness, options: CoverageOptions = CoverageOptions()) -> list[Region]:
+    """Stretches clearly above the noise floor, dips shorter than ``bridge`` bridged."""
+    loud = np.flatnonzero(level.db > level.threshold)
+    if loud.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(loud) * HOP > options.bridge)
+    starts = np.concatenate(([loud[0]], loud[breaks + 1]))
+    ends = np.concatenate((loud[breaks], [loud[-1]]))
+    return [
+        (float(a * HOP), float((b + 1) * HOP))
+        for a, b in zip(starts, ends)
+        if (b + 1 - a) * HOP >= options.min_stretch
+    ]
+
+
+def subtract(regions: Sequence[Region], holes: Sequence[Region]) -> list[Region]:
+    """The parts of ``regions`` outside every hole (both sorted by start)."""
+    result: list[Region] = []
+    holes = sorted(holes)
+    i = 0
+    for start, end in regions:
+        cursor = start
+        while i < len(holes) and holes[i][1] <= cursor:
+            i += 1
+        j = i
+        while j < len(holes) and holes[j][0] < end:
+            if holes[j][0] > cursor:
+                result.append((cursor, holes[j][0]))
+            cursor = max(cursor, holes[j][1])
+            j += 1
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def word_reach(words: Sequence[Word], reach: float, longest: float = 1.5) -> list[Region]:
+    """The audio each word accounts for, merged into runs."""
+    runs: list[Region] = []
+    for w in words:
+        a, b = w.start - reach, min(w.end, w.start + longest) + reach
+        if runs and a <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], b))
+        else:
+            runs.append((a, b))
+    return runs
+
+
+def total(regions: Sequence[Region]) -> float:
+    return sum(b - a for a, b in regions)
+
+
+def uncovered(
+    stretches: Sequence[Region], words: Sequence[Word], options: CoverageOptions = CoverageOptions()
+) -> list[Region]:
+    """Audible audio no word accounts for, in pieces at least ``min_gap`` long."""
+    return [
+        (a, b)
+        for a, b in subtract(stretches, word_reach(words, options.word_reach, options.longest_word))
+        if b - a >= options.min_gap
+    ]
+
+
+def examination_windows(
+    gaps: Sequence[Region], duration: float, options: CoverageOptions = CoverageOptions(),
+    stretches: Sequence[Region] = (),
+) -> list[Region]:
+    """Windows to decode on their own: each gap with its whole audible stretch around it (a word
+    is heard better with its sentence), then a little context; neighbours joined."""
+    windows: list[Region] = []
+    for a, b in gaps:
+        around = [(s, e) for s, e in stretches if s <= b and e >= a]
+        if around:
+            a = max(min(a, around[0][0]), b - options.max_window + 2 * options.pad)
+            b = min(max(b, around[-1][1]), a + options.max_window - 2 * options.pad)
+        a, b = max(0.0, a - options.pad), min(duration, b + options.pad)
+        if windows and a - windows[-1][1] <= options.pad and b - windows[-1][0] <= options.max_window:
+            windows[-1] = (windows[-1][0], b)
+            continue
+        while b - a > options.max_window:
+            windows.append((a, a + options.max_window))
+            a += options.max_window - options.pad
+        windows.append((a, b))
+    return windows
+
+
+_NON_SPEECH = re.compile(r"^[\s\W]*([\[(*♪].*|music|applause|laughter|silence|noise)?[\s\W]*$", re.IGNORECASE)
+
+
+def looks_like_non_speech(text: str) -> bool:
+    """Whisper's way of saying 'not speech': ``(music)``, ``[MUSIC]``, ``♪``, bare punctuation."""
+    return bool(_NON_SPEECH.match(text.strip()))
+
+
+def compression_ratio(text: str) -> float:
+    raw = text.encode("utf-8")
+    return len(raw) / len(zlib.compress(raw)) if raw else 0.0
+
+
+def inside(words: Sequence[Word], gaps: Sequence[Region]) -> list[Word]:
+    """The words whose middle falls in one of ``gaps``: new words, not repeats of covered ones."""
+    return [w for w in words if any(a <= (w.start + w.end) / 2 <= b for a, b in gaps)]
+
+
+def still_unheard(
+    stretches: Sequence[Region], words: Sequence[Word], examined: Sequence[Examined],
+    options: CoverageOptions = CoverageOptions(),
+) -> list[Region]:
+    """Audible, wordless stretches >= ``warn_min`` that the model did not judge to be non-speech."""
+    cleared = [(e.start, e.end) for e in examined if e.outcome == NOT_SPEECH]
+    gaps = subtract(uncovered(stretches, words, options), cleared)
+    return [(a, b) for a, b in merge_close(gaps, options.bridge) if b - a >= options.warn_min]
+
+
+def merge_close(regions: Sequence[Region], gap: float) -> list[Region]:
+    merged: list[Region] = []
+    for a, b in sorted(regions):
+        if merged and a - merged[-1][1] <= gap:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def judge(found: Sequence[Segment], gaps: Sequence[Region]) -> tuple[Examined, list[Segment]]:
+    """Decide, on the model's own evidence, whether a stretch decoded alone holds speech.
+
+    Whisper says "not speech" by a high no-speech probability, by writing ``(music)`` or ``♪``, or by
+    producing nothing; words it barely believes are not added either, but the stretch stays unsure.
+    """
+    start, end = gaps[0][0], gaps[-1][1]
+    heard = " ".join(s.text for s in found).strip()
+    looping = is_looping(heard)
+    speech = [
+        s for s in found
+        if not looks_like_non_speech(s.text) and s.no_speech_prob < NO_SPEECH and s.avg_logprob > MIN_LOGPROB
+    ] if not looping else []
+    kept = []
+    for s in speech:
+        words = tuple(inside(s.words, gaps))
+        if words and float(np.mean([w.probability for w in words])) >= MIN_PROBABILITY:
+            kept.append(replace(s, start=words[0].start, end=words[-1].end, words=words,
+                                text=" ".join(w.text for w in words)))
+    count = sum(len(s.words) for s in kept)
+    if count:
+        return Examined(start, end, WORDS, count, heard), kept
+    believed = [s for s in found if not looks_like_non_speech(s.text) and s.no_speech_prob < NO_SPEECH]
+    return Examined(start, end, UNSURE if believed else NOT_SPEECH, 0, heard), []
+
+
+def is_looping(text: str) -> bool:
+    """A decode stuck in a loop: a phrase repeated 3+ times in a row, or a word 4+ times.
+
+    The batched pass has no temperature fallback, so it keeps such loops ("so that's it so that's
+    it so that's it"), and the loop usually hides the speech that followed.
+    """
+    tokens = re.sub(r"[^\w\s']", " ", text.lower()).split()
+    for n, times in ((1, 4), *((k, 3) for k in range(2, 9))):
+        for i in range(len(tokens) - n * times + 1):
+            gram = tokens[i : i + n]
+            if all(tokens[i + k * n : i + (k + 1) * n] == gram for k in range(1, times)):
+                return True
+    return compression_ratio(text) > MAX_COMPRESSION
+
+
+def runs(segments: Sequence[Segment], gap: float) -> list[list[Segment]]:
+    """Consecutive segments with less than ``gap`` seconds between them."""
+    groups: list[list[Segment]] = []
+    for seg in segments:
+        if groups and seg.start - groups[-1][-1].end < gap:
+            groups[-1].append(seg)
+        else:
+            groups.append([seg])
+    return groups
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def warnings(coverage: Coverage | None, words: int) -> list[str]:
+    """What a producer must hear about: passages with sound but no words, or no speech at all."""
+    if coverage is None:
+        return []
+    if words == 0:
+        if coverage.unheard:
+            seconds = total(coverage.unheard)
+            return [f"no words recognized, though {seconds:.0f} s of the audio is audible: check the recording"]
+        return ["no speech found: the transcript and captions are empty"]
+    return [
+        f"{clock(a)}\u2013{clock(b)} audible, no words recognized: check this passage"
+        for a, b in coverage.unheard
+    ]
+
+
+def widen(
+    regions: Sequence[Region], stretches: Sequence[Region], options: CoverageOptions = CoverageOptions()
+) -> list[Region]:
+    """Grow a short speech region into the audible stretch around it, by at most ``widen`` seconds
+    a side and never into a neighbouring region: the detector often fires on one syllable of a
+    falsetto or whispered sentence. Regions of ordinary speech are left as the detector drew them."""
+    result = []
+    for i, (a, b) in enumerate(regions):
+        if b - a < options.widen:
+            around = [(s, e) for s, e in stretches if s <= b and e >= a]
+            if around:
+                before = regions[i - 1][1] if i else 0.0
+                after = regions[i + 1][0] if i + 1 < len(regions) else float("inf")
+                a = max(min(a, around[0][0]), a - options.widen, before)
+                b = min(max(b, around[-1][1]), b + options.widen, after)
+        result.append((a, b))
+    return result
