@@ -261,7 +261,7 @@ def test_transcribe_file_warns_once_per_unheard_stretch_and_keeps_it_in_the_json
     scripted = Transcript(segments=(seg([Word(2.7, 3.0, "Hello.")]),), duration=3.2, coverage=coverage)
 
     class Scripted:
-        def transcribe(self, audio, options, on_progress, source=""):
+        def transcribe(self, audio, options, on_progress, source="", on_phase=None):
             return scripted
 
     stages: list[str] = []
