@@ -369,3 +369,21 @@ def test_a_finished_sentence_is_never_merged_with_the_next_segment() -> None:
     transcript = Transcript((Segment(0.0, 1.0, "Ask Nazar.", first), Segment(1.2, 2.0, "Bayev agreed.", second)))
     fixed, _ = correct_transcript(transcript, Glossary.of("Nazarbayev"))
     assert [s.text for s in fixed.segments] == ["Ask Nazar.", "Bayev agreed."]
+
+
+@pytest.mark.parametrize(
+    "heard, expected",
+    [
+        ("Margre Vestager", "Margrethe Vestager"),  # heard on a generated episode (issue 11)
+        ("Margaret Vestager", "Margrethe Vestager"),
+        ("Ian Brenner", "Ian Brenner"),  # a wrong surname is another person
+        ("Remember Vestager", "Remember Vestager"),  # a common word is never rewritten
+    ],
+)
+def test_a_given_name_near_miss_is_anchored_by_an_exact_surname(heard: str, expected: str) -> None:
+    from gztranscribe.glossary import Glossary, correct_words
+    from gztranscribe.types import Word
+
+    words = [Word(i * 0.5, i * 0.5 + 0.4, t) for i, t in enumerate(f"said {heard} today".split())]
+    fixed, _ = correct_words(words, Glossary.of("Margrethe Vestager", "Ian Bremmer"))
+    assert " ".join(w.text for w in fixed) == f"said {expected} today"

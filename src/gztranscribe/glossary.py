@@ -46,6 +46,8 @@ How a transcript word is corrected, in order (each rule is a row in tests/test_g
     * sound: the same Metaphone code once the glides h/w/y are dropped (jellyfish), so "Kazakstan"
       matches "Kazakhstan" and "Nazarbaev" matches "Nazarbayev", but "Brenner" and "Bremner" (real,
       different names) never become "Bremmer";
+      except for a name of several words whose surname is exactly right: one other word within 0.6
+      similarity is enough ("Margre Vestager" -> "Margrethe Vestager");
     * the (first) word replaced is capitalised: Whisper capitalises a name it half-heard (every
       near-miss measured was), so a lowercase word is one the model took for an ordinary word. With
       no full English dictionary built in we cannot tell "unknown" from "rare" ("marshal" is a
@@ -77,6 +79,7 @@ from .types import Segment, Transcript, Word
 MAX_TERM_WORDS = 8
 MAX_TERM_CHARS = 100
 MIN_FUZZY_LETTERS = 6  # shorter terms are only respelled or matched by their variants
+ANCHORED_SIMILARITY = 0.6  # one word of a multi-word name, the others exactly right
 MIN_SIMILARITY = 0.8  # normalized Levenshtein similarity of the letters
 MAX_HINT_CHARS = 600  # faster-whisper keeps at most 223 prompt tokens; names cost ~3 chars a token
 
@@ -542,7 +545,7 @@ class _Matcher:
             return False  # lowercase: the model heard an ordinary word
         if any(_is_common(c) for c in changed):
             return False  # "Remember" at the start of a sentence is still "remember"
-        if _sound(key) != entry.sound:
+        if _sound(key) != entry.sound and not _anchored(span, entry):
             return False
         # a term plus a suffix ("Kazakhs", "Tokayeva") is another word, not a misspelling
         return not any(
@@ -567,6 +570,22 @@ class _Matcher:
         if fixed == pieces:
             return None
         return parts.lead + "-".join(fixed) + parts.possessive + parts.trail, tuple(terms)
+
+
+def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
+    """A name of several words whose last word (the surname) is exactly right and one other word
+    close in spelling ("Margre Vestager", "Margaret Vestager" for "Margrethe Vestager"): the exact
+    surname anchors it, so the sound test (which "th" fails) is not needed. A wrong surname still
+    needs the sound test: "Ian Brenner" is another person, not "Ian Bremmer"."""
+    if len(entry.tokens) < 2 or len(span) != len(entry.tokens):
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    pairs = [(p.core, t) for p, t in zip(span, entry.tokens)]
+    wrong = [(w, t) for w, t in pairs if w != t]
+    return len(wrong) == 1 and pairs[-1][0] == pairs[-1][1] and Levenshtein.normalized_similarity(
+        _key(wrong[0][0]), _key(wrong[0][1])
+    ) >= ANCHORED_SIMILARITY
 
 
 def _entry(term: Term) -> _Entry:
