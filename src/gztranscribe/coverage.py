@@ -276,6 +276,8 @@ def is_looping(text: str) -> bool:
     it so that's it"), and the loop usually hides the speech that followed.
     """
     tokens = re.sub(r"[^\w\s']", " ", text.lower()).split()
+    if any(len(t) > 20 and compression_ratio(t) > MAX_COMPRESSION for t in tokens):
+        return True  # one "word" that repeats itself: "Saratwatwatwatwat..."
     for n, times in ((1, 4), *((k, 3) for k in range(2, 9))):
         for i in range(len(tokens) - n * times + 1):
             gram = tokens[i : i + n]
@@ -284,11 +286,12 @@ def is_looping(text: str) -> bool:
     return compression_ratio(text) > MAX_COMPRESSION
 
 
-def runs(segments: Sequence[Segment], gap: float) -> list[list[Segment]]:
-    """Consecutive segments with less than ``gap`` seconds between them."""
+def runs(segments: Sequence[Segment], gap: float, max_len: float = 30.0) -> list[list[Segment]]:
+    """Consecutive segments with less than ``gap`` seconds between them, at most ``max_len`` long
+    (a loop is local; a whole fluent episode is one run otherwise)."""
     groups: list[list[Segment]] = []
     for seg in segments:
-        if groups and seg.start - groups[-1][-1].end < gap:
+        if groups and seg.start - groups[-1][-1].end < gap and seg.end - groups[-1][0].start <= max_len:
             groups[-1].append(seg)
         else:
             groups.append([seg])

@@ -319,6 +319,12 @@ def _ordered(segments: list[Segment]) -> list[Segment]:
     """Merge repaired segments into time order, clamping so times never go backwards."""
     result: list[Segment] = []
     for seg in sorted(segments, key=lambda s: s.start):
+        if result and seg.start < result[-1].end and result[-1].words[-1].start < seg.start:
+            # The previous segment's last word was stretched over this one (a looping or cut-off
+            # decode ends its last word seconds late): it ends where the new words begin.
+            prev = result[-1]
+            words = (*prev.words[:-1], replace(prev.words[-1], end=seg.start))
+            result[-1] = replace(prev, end=seg.start, words=words)
         floor = result[-1].end if result else 0.0
         if seg.start < floor:
             words = tuple(
