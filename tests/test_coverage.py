@@ -196,6 +196,7 @@ def test_no_words_and_a_no_speech_message_on_audio_without_speech(transcriber, a
     ]
 
 
+@pytest.mark.slow
 def test_the_cli_says_when_a_file_has_no_speech(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "gztranscribe", str(MEDIA / "silence.wav"), "-o", str(tmp_path), "-q"],
@@ -205,6 +206,21 @@ def test_the_cli_says_when_a_file_has_no_speech(tmp_path: Path) -> None:
     assert proc.stderr.count("no speech found") == 1
     data = json.loads((tmp_path / "silence.json").read_text())
     assert data["segments"] == [] and data["coverage"]["audible_seconds"] == 0.0
+
+
+@pytest.mark.slow
+def test_a_batch_says_which_file_had_no_speech_even_when_quiet(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    for name in ("silence.wav", "speech.wav"):
+        (folder / name).write_bytes((MEDIA / name).read_bytes())
+    proc = subprocess.run(
+        [sys.executable, "-m", "gztranscribe", "batch", str(folder), "-q", "--jobs", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == ["warning: silence.wav: no speech found: the transcript and captions are empty"]
 
 
 def test_a_falsetto_passage_the_speech_detector_misses_is_heard(transcriber) -> None:

@@ -205,13 +205,17 @@ def batch_progress(quiet: bool) -> Iterator[Any]:
 
 
 def print_summary(summary: Any, *, quiet: bool) -> None:
-    """The end-of-batch table; failures are listed even in quiet mode (cron mails stderr).
+    """The end-of-batch table; failures and each file's warnings are listed even in quiet mode
+    (cron mails stderr).
 
     Files not retried (``--skip-failed``) are listed only without ``--quiet``: a cron job that
     uses both mails nothing until something new fails.
     """
     failed = [r for r in summary.results if r.status == "failed"]
     known = [r for r in summary.results if r.status == "not-retried"]
+    for r in summary.results:  # a passage no word was found for, a truncated upload: always said
+        for warning in r.warnings:
+            err.print(f"warning: {warning}", markup=False, soft_wrap=True)
     if quiet:
         for r in failed:
             err.print(f"failed: {r.reason}", markup=False, soft_wrap=True)
