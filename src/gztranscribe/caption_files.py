@@ -138,15 +138,7 @@ def read_caption_file(path: Path) -> ParsedCaptions:
     (exit 8) for a file that is not a usable caption file at all.
     """
     name = str(path)
-    if not path.exists():
-        raise unusable_path(path)
-    if path.is_dir():
-        raise InputError(f"{name}: is a folder; give a .vtt or .srt file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-    text = decode_caption_bytes(data, name)
+    text = decode_caption_bytes(read_caption_bytes(path), name)
     kind = detect_kind(text, path=path)
     if kind is None:
         raise CaptionFileError(
@@ -184,6 +176,18 @@ def refuse(parsed: ParsedCaptions, recoveries: Sequence[Recovery], what: str = "
         if problem.recovery in recoveries:
             hint = what or "fix that line (`gztranscribe check` lists every problem)"
             raise CaptionFileError(f"{parsed.name}:{problem.line}: {problem.message}; {hint}")
+
+
+def read_caption_bytes(path: Path, *, expected: str = "a .vtt or .srt file") -> bytes:
+    """A caption file's bytes; ``InputError`` (exit 3) naming why the path cannot be read."""
+    if not path.exists():
+        raise unusable_path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give {expected}")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
 def decode_caption_bytes(

@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import __version__
 from ..batch import BatchSummary, ItemResult, collect, report_text
-from ..caption_files import write_captions
+from ..caption_files import read_caption_bytes, write_captions
 from ..checking import check_captions
 from ..errors import GzError, InputError, UsageError
 from ..glossary import Glossary
@@ -91,14 +91,7 @@ def check_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
 def read_source(path: Path) -> TimedText:
     """Read and parse ``path`` (InputError exit 3 for a missing path, CaptionFileError exit 8)."""
     name = str(path)
-    if not path.exists():
-        raise InputError(f"{name}: no such file")
-    if path.is_dir():
-        raise InputError(f"{name}: is a folder")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+    data = read_caption_bytes(path, expected="a caption file (or import the folder's files)")
     return read_timed_text(decode(data, name), name)
 
 
