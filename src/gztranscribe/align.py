@@ -101,7 +101,6 @@ __all__ = [
     "normalize_units",
     "parse_text",
     "read_text",
-    "render_aligned",
     "report_lines",
 ]
 
@@ -227,21 +226,6 @@ def aligned_document(
         paragraphs=paras,
         captions=captions,
     )
-
-
-def render_aligned(
-    transcript: Transcript,
-    edited: EditedText,
-    result: AlignmentResult,
-    outputs: OutputOptions,
-    *,
-    notes: bool = True,
-) -> dict[str, str]:
-    """Every requested format's text of ``aligned_document``."""
-    from .formats import render
-
-    document = aligned_document(transcript, edited, result, outputs, notes=notes)
-    return {fmt: render(document, fmt) for fmt in outputs.formats}
 
 
 def find_reusable_transcript(media: Path, outputs: OutputOptions, duration: float) -> Path | None:
