@@ -8,6 +8,7 @@ only within a small window, so a word inside fluent speech keeps Whisper's time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -35,8 +36,15 @@ def energy_db(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     win = int(WINDOW * sample_rate)
     if len(audio) < win:
         return np.full(1, -100.0)
-    frames = np.lib.stride_tricks.sliding_window_view(audio, win)[::hop]
-    power = np.mean(np.square(frames, dtype=np.float64), axis=1)
+    # Sums over blocks of gcd(hop, win) samples, added up per frame: linear time and one float64
+    # value per block, where a strided frame view squares every sample 2.5 times (an hour of
+    # audio would hold gigabytes). Same values as the mean over each frame.
+    block = math.gcd(hop, win)
+    frames = (len(audio) - win) // hop + 1
+    used = (frames - 1) * hop + win
+    sums = np.square(audio[:used].reshape(-1, block), dtype=np.float64).sum(axis=1)
+    per_frame = np.convolve(sums, np.ones(win // block), mode="valid")[:: hop // block]
+    power = np.maximum(per_frame[:frames], 0.0) / win
     return 10.0 * np.log10(power + 1e-10)
 
 
