@@ -7,6 +7,7 @@ batch loads it once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -125,7 +126,15 @@ def transcribe_file(
         on_progress(0.0, info.duration)  # the total is known before a sample is decoded
     if not hasattr(transcriber, "transcribe"):  # a loader, not a model
         stage(LOADING_MODEL)
-        transcriber = transcriber()
+        if audio is None and not streams(info, chunk_seconds):
+            # Loading the model and decoding the media wait on different things (disk and
+            # CTranslate2, the ffmpeg pipe): side by side they cost the longer of the two.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                loading = pool.submit(transcriber)
+                audio = read_audio(path, info, on_progress, stage)
+                transcriber = loading.result()
+        else:
+            transcriber = transcriber()
     raw, warnings = recognize(
         path, info, transcriber, decode, on_progress, stage, audio=audio, chunk_seconds=chunk_seconds
     )
@@ -173,9 +182,7 @@ def recognize(
         decoded = raw.duration
     else:
         if audio is None:  # a batch may have extracted it already, while the previous file decoded
-            stage(READING_AUDIO)
-            read = (lambda done: on_progress(done, info.duration)) if on_progress else None
-            audio = extract_audio(path, on_progress=read)
+            audio = read_audio(path, info, on_progress, stage)
         decoded = len(audio) / SAMPLE_RATE
         raw = transcriber.transcribe(audio, decode, on_progress, source=path.name, on_phase=stage)
     warnings = _short_audio_warning(info, decoded)
@@ -184,6 +191,15 @@ def recognize(
     for warning in warnings:
         stage(f"warning: {warning}")
     return raw, warnings
+
+
+def read_audio(
+    path: Path, info: MediaInfo, on_progress: ProgressCallback | None, on_stage: StageCallback
+) -> np.ndarray:
+    """The whole file's samples, with "reading audio" progress on the file's time scale."""
+    on_stage(READING_AUDIO)
+    read = (lambda done: on_progress(done, info.duration)) if on_progress else None
+    return extract_audio(path, on_progress=read)
 
 
 def streams(info: MediaInfo, chunk_seconds: float | None = None) -> bool:
