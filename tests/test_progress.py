@@ -33,7 +33,7 @@ from gztranscribe.progress import (
     WRITING,
     BatchEta,
     Eta,
-    progress_groups,
+    decode_batches,
 )
 
 EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
@@ -43,16 +43,26 @@ EPISODE = EVAL / "episodes" / "quicktake-slt" / "quicktake-slt.mp4"
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a busy CI machine
-@given(st.integers(0, 400), st.integers(1, 32))
-def test_decode_groups_cover_every_window_once_with_a_short_first_group(
-    windows: int, batch: int
+@given(st.integers(0, 400), st.integers(1, 32), st.integers(1, 4))
+def test_decode_batches_cover_every_window_once_and_report_early(
+    windows: int, batch: int, lanes: int
 ) -> None:
-    groups = progress_groups(windows, batch)
-    assert sum(groups) == windows and all(g > 0 for g in groups)
+    sizes = decode_batches(windows, batch, lanes)
+    assert sum(sizes) == windows and all(s > 0 for s in sizes)
+    per_lane = max(1, batch // lanes)
+    assert all(s <= per_lane for s in sizes), "the lanes share one batch of windows"
     if windows > 2:
-        assert groups[0] == 2, "a rate is measured after two windows"
-    assert all(g <= batch for g in groups[1:])
-    assert len(groups) <= 2 + (windows - 1) // batch
+        # The first rate is measured after at most two windows, whichever lane finishes first.
+        assert sizes[0] <= 2
+    full = -(-windows // per_lane)
+    assert len(sizes) <= full + lanes, "small first calls are few: the speed comes from full ones"
+
+
+def test_two_lanes_start_with_a_window_each_then_take_their_share_of_the_batch() -> None:
+    assert decode_batches(13, 4, lanes=2) == [1, 1, 2, 2, 2, 2, 2, 1]
+    assert decode_batches(13, 8, lanes=1) == [2, 8, 3]
+    assert decode_batches(1, 4, lanes=2) == [1]
+    assert decode_batches(0, 4, lanes=2) == []
 
 
 def test_eta_is_unknown_until_decoding_has_been_measured() -> None:

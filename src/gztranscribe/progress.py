@@ -25,19 +25,29 @@ HOLD = 0.6  # between two reports an estimate counts down to this share of itsel
 TAIL_SHARE = 0.08  # onsets, captions and writing take up to this share of the decoding time
 
 
-def progress_groups(windows: int, batch_size: int) -> list[int]:
-    """How many decode windows go to the model at a time, so a pass can report progress.
+def decode_batches(windows: int, batch_size: int, lanes: int = 1) -> list[int]:
+    """Sizes of the model calls a decoding pass makes, in window order; ``lanes`` run at once.
 
-    The model decodes ``batch_size`` windows at once and reports nothing in between; a short
-    first group gives a measured rate within seconds, then full batches keep the speed (the
-    same windows are decoded, with the same results, in any grouping).
+    A model call reports nothing until it ends, so the first ``FIRST_GROUP`` windows are shared
+    out in small calls that give a measured rate within seconds; then each lane takes its share
+    of ``batch_size`` windows a call. The grouping never changes the words: every window is
+    decoded on its own.
     """
     if windows <= 0:
         return []
-    size = max(1, batch_size)
-    first = min(windows, FIRST_GROUP)
-    rest = windows - first
-    return [first] + [min(size, rest - i) for i in range(0, rest, size)]
+    lanes = max(1, lanes)
+    size = max(1, batch_size // lanes)
+    first = max(1, min(size, FIRST_GROUP // lanes))
+    sizes: list[int] = []
+    left = windows
+    for _ in range(lanes):
+        if left and first < size:
+            sizes.append(min(first, left))
+            left -= sizes[-1]
+    while left:
+        sizes.append(min(size, left))
+        left -= sizes[-1]
+    return sizes
 
 
 @dataclass

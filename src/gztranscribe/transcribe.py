@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
+from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +20,7 @@ from . import coverage as cov
 from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
 from .onsets import refine_onsets
-from .progress import FINDING_SPEECH, REPAIRING, TRANSCRIBING, progress_groups
+from .progress import FINDING_SPEECH, REPAIRING, TRANSCRIBING, decode_batches
 from .speech import Region, merge_regions, uncovered_regions
 from .types import Segment, Transcript, Word
 
@@ -38,7 +40,7 @@ class DecodeOptions:
 
     language: str | None = "en"  # None: detect (multilingual models only)
     beam_size: int = 5
-    batch_size: int = 8
+    batch_size: int = 4  # windows decoded at once, shared among the lanes (README, "Speed and memory")
     initial_prompt: str | None = None
     hotwords: str | None = None
     vad_threshold: float = 0.5
@@ -60,8 +62,21 @@ class ModelOptions:
     model: str | None = None
     device: str = "auto"
     compute_type: str | None = None
-    threads: int = 0
+    threads: int = 0  # CPU threads in all (0: the machine's cores, at most 8)
     workers: int = 1  # files decoded at once by one loaded model (batch --jobs)
+    lanes: int = 0  # windows of one file decoded side by side (0: two when there are two cores)
+
+    def plan(self) -> tuple[int, int, int]:
+        """(lanes per file, model workers, CPU threads per worker).
+
+        Whisper tiny's matrices are too small for two threads to share one step well: two
+        batches of half the windows, one thread each, finish sooner than one batch on two
+        threads (measured: README, "Speed and memory"), and decode to the same words.
+        """
+        total = self.threads or min(os.cpu_count() or 1, 8)
+        workers = max(1, self.workers)
+        lanes = self.lanes or (2 if workers == 1 and total >= 2 else 1)
+        return lanes, workers * lanes, max(1, total // (workers * lanes))
 
 
 @dataclass
@@ -76,8 +91,7 @@ class Transcriber:
     @classmethod
     def load(cls, options: ModelOptions = ModelOptions()) -> Transcriber:
         source = resolve_model(options.model)
-        workers = max(1, options.workers)
-        threads = options.threads or max(1, min(os.cpu_count() or 1, 8) // workers)
+        _, workers, threads = options.plan()
         model = load_model(
             source,
             device=options.device,
@@ -187,8 +201,10 @@ class Transcriber:
         words = [w for seg in segments for w in seg.words]
         gaps = cov.uncovered(stretches, words)
         examined: list[cov.Examined] = []
-        for start, end in cov.examination_windows(gaps, duration, stretches=stretches):
-            found = self._decode_alone(audio, start, end, options)
+        windows = cov.examination_windows(gaps, duration, stretches=stretches)
+        with ThreadPoolExecutor(max_workers=self.options.plan()[0]) as pool:  # independent stretches
+            heard = list(pool.map(lambda w: self._decode_alone(audio, *w, options), windows))
+        for (start, end), found in zip(windows, heard, strict=True):
             mine = [(max(a, start), min(b, end)) for a, b in gaps if a < end and b > start]
             if not mine:
                 continue
@@ -252,28 +268,43 @@ class Transcriber:
     ) -> tuple[list[Segment], str | None]:
         if not windows:
             return [], None
-        segments: list[Segment] = []
-        language: str | None = None
-        done = 0
-        for group in progress_groups(len(windows), options.batch_size):
+        language = options.language or None
+
+        def decode(part: list[Region]) -> tuple[list[Any], str]:
             fw_segments, info = self._batched.transcribe(
                 audio,
-                language=options.language or language,  # detected once, then kept
+                language=language,  # detected once, then kept
                 beam_size=options.beam_size,
-                batch_size=options.batch_size,
+                batch_size=len(part),
                 word_timestamps=True,
-                clip_timestamps=[{"start": s, "end": e} for s, e in windows[done : done + group]],
+                clip_timestamps=[{"start": s, "end": e} for s, e in part],
                 initial_prompt=options.initial_prompt,
                 hotwords=options.hotwords,
             )
-            for fw in fw_segments:
+            return list(fw_segments), info.language  # the generator decodes as it is read
+
+        lanes = self.options.plan()[0]
+        bounds = list(accumulate(decode_batches(len(windows), options.batch_size, lanes), initial=0))
+        parts = [windows[a:b] for a, b in pairwise(bounds)]
+        decoded: dict[int, list[Any]] = {}
+        if language is None:  # the first call detects the language the others are told
+            decoded[0], language = decode(parts[0])
+            if on_progress:
+                on_progress(duration * len(parts[0]) / len(windows), duration)
+        done = sum(len(parts[i]) for i in decoded)
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            running = {pool.submit(decode, part): i for i, part in enumerate(parts) if i not in decoded}
+            for future in as_completed(running):
+                decoded[running[future]] = future.result()[0]
+                done += len(parts[running[future]])
+                if on_progress:
+                    on_progress(duration * done / len(windows), duration)
+        segments: list[Segment] = []
+        for i in range(len(parts)):
+            for fw in decoded[i]:
                 segment = _to_segment(fw, duration, segments[-1].end if segments else 0.0)
                 if segment is not None and not _silence(segment):
                     segments.append(segment)
-            language = language or info.language
-            done += group
-            if on_progress:
-                on_progress(duration * done / len(windows), duration)
         return segments, language
 
     @property

@@ -1,0 +1,44 @@
+"""Two lanes: one file's decode windows shared between two model workers, one thread each.
+
+Whisper tiny's matrices are too small for two threads to share one decoding step well, so two
+half-batches side by side finish sooner (README, "Speed and memory"). That is only allowed to
+change the speed: every window is decoded on its own, so the words must be the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EVAL
+
+from gztranscribe.media import extract_audio
+from gztranscribe.transcribe import ModelOptions, Transcriber
+
+
+@pytest.mark.parametrize("threads", [2, 3, 4, 8])
+def test_one_file_on_several_cores_gets_two_lanes_within_the_threads_asked_for(threads: int) -> None:
+    lanes, workers, per_worker = ModelOptions(threads=threads).plan()
+    assert (lanes, workers) == (2, 2)
+    assert workers * per_worker <= threads
+
+
+def test_one_core_means_one_lane_with_its_one_thread() -> None:
+    assert ModelOptions(threads=1).plan() == (1, 1, 1)
+
+
+def test_a_batch_running_several_files_at_once_gives_each_file_one_lane() -> None:
+    lanes, workers, per_worker = ModelOptions(threads=4, workers=2).plan()
+    assert (lanes, workers, per_worker) == (1, 2, 2)
+
+
+def test_lanes_can_be_set_by_hand() -> None:
+    assert ModelOptions(threads=2, lanes=1).plan() == (1, 1, 2)
+    assert ModelOptions(threads=4, lanes=4).plan() == (4, 4, 1)
+
+
+def test_a_recording_of_several_windows_has_the_same_words_on_one_lane_or_two(transcriber) -> None:
+    audio = extract_audio(EVAL / "real-en" / "lucier.mp3")  # 101 s: several decode windows
+    assert transcriber.options.plan()[0] == 2 or transcriber.options.threads == 1
+    one_lane = Transcriber.load(ModelOptions(lanes=1))
+    two, one = transcriber.transcribe(audio), one_lane.transcribe(audio)
+    assert [(w.text, w.start, w.end) for w in two.words] == [(w.text, w.start, w.end) for w in one.words]
+    assert len(two.words) > 80
