@@ -74,13 +74,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
+from .lexicon import is_english_word, is_known_name
+from .name_sound import same_onset, sound_budget, sound_distance, sound_key
 from .types import Segment, Transcript, Word
 
 MAX_TERM_WORDS = 8
 MAX_TERM_CHARS = 100
 MIN_FUZZY_LETTERS = 6  # shorter terms are only respelled or matched by their variants
 ANCHORED_SIMILARITY = 0.6  # one word of a multi-word name, the others exactly right
-MIN_SIMILARITY = 0.8  # normalized Levenshtein similarity of the letters
+ANCHORED_SOUND = 0.25  # ...or this much sound distance per sound of that word
+MIN_SIMILARITY = 0.8  # letters this close and the very same sounds: a near-miss at any length
+MIN_LETTERS = 0.6  # letters at least this close for a near-miss within the sound budget
 MAX_HINT_CHARS = 600  # faster-whisper keeps at most 223 prompt tokens; names cost ~3 chars a token
 
 
@@ -415,7 +419,8 @@ class _Entry:
     term: Term
     tokens: tuple[str, ...]  # the term's words, as they must be written
     key: str  # lowercase letters only
-    sound: str  # metaphone without glides
+    sound: str  # name_sound.sound_key of the letters
+    budget: float  # the sound distance a near-miss may have (name_sound.sound_budget)
     fuzzy: bool  # long enough to match near-misses
     common: bool  # a single ordinary English word: never respelled from lowercase
 
@@ -500,15 +505,16 @@ class _Matcher:
                     key,
                     self.fuzzy_keys,
                     scorer=Levenshtein.normalized_similarity,
-                    score_cutoff=MIN_SIMILARITY - 0.05,  # its cutoff rounds: recheck below
+                    score_cutoff=MIN_LETTERS - 0.05,  # its cutoff rounds: recheck below
                     limit=None,
                 )
                 for _, score, index in hits:
                     entry = self.fuzzy[index]
-                    if score + 1e-9 < MIN_SIMILARITY or key == entry.key:
+                    if score + 1e-9 < MIN_LETTERS or key == entry.key:
                         continue
-                    if self._near_miss_ok(span, key, entry):
-                        found.append(((1, score, n), entry, "near-miss"))
+                    distance = self._near_miss(span, key, score, entry)
+                    if distance is not None:
+                        found.append(((1, score - distance, n), entry, "near-miss"))
             for rank, entry, reason in found:
                 if best is None or rank > best[0]:
                     best = (rank, n, entry, reason)
@@ -533,25 +539,43 @@ class _Matcher:
             return False  # "crime a" is not "Crimea"
         return tuple(p.core for p in span) != entry.tokens
 
-    def _near_miss_ok(self, span: Sequence[_Parts], key: str, entry: _Entry) -> bool:
+    def _near_miss(
+        self, span: Sequence[_Parts], key: str, letters: float, entry: _Entry
+    ) -> float | None:
+        """The sound distance of a near-miss of ``entry`` (rules in the module docstring), or
+        None when ``span`` must not become it."""
         n = len(span)
         if abs(n - len(entry.tokens)) > 1:
-            return False
+            return None
         if n == len(entry.tokens):
             changed = [p.core for p, t in zip(span, entry.tokens) if p.core != t]
         else:
             changed = [p.core for p in span]
         if not changed or not changed[0][:1].isupper():
-            return False  # lowercase: the model heard an ordinary word
+            return None  # lowercase: the model heard an ordinary word
         if any(_is_common(c) for c in changed):
-            return False  # "Remember" at the start of a sentence is still "remember"
-        if _sound(key) != entry.sound and not _anchored(span, entry):
-            return False
+            return None  # "Remember" at the start of a sentence is still "remember"
+        distance = sound_distance(sound_key(key), entry.sound)
+        if not _anchored(span, entry):
+            if any(is_english_word(c) for c in changed):
+                return None  # "Camping" is not "Kampong", "Mistakes" not "Mitsotakis"
+            if distance > 0 and any(is_known_name(c) for c in changed):
+                return None  # "Margaret" is a name of its own; "Bremer" sounds as "Bremmer"
+            if not same_onset(key, entry.key):
+                return None  # "Harrington" is not "Washington"
+            if n == len(entry.tokens) > 1:  # word by word: an exact "Ian" does not excuse "Brenner"
+                close = all(_word_close(p.core, t) for p, t in zip(span, entry.tokens))
+            else:
+                close = _sounds_close(distance, letters, entry.budget)
+            if not close:
+                return None
         # a term plus a suffix ("Kazakhs", "Tokayeva") is another word, not a misspelling
-        return not any(
+        if any(
             key != k and key.startswith(k) and (k == entry.key or not entry.key.startswith(k))
             for k in self.keys
-        )
+        ):
+            return None
+        return distance
 
     def hyphen_parts(self, parts: _Parts) -> tuple[str, tuple[str, ...]] | None:
         """Correct the pieces of a hyphenated word one by one ("Nazarbaev-connected" ->
@@ -582,10 +606,32 @@ def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     from rapidfuzz.distance import Levenshtein
 
     pairs = [(p.core, t) for p, t in zip(span, entry.tokens)]
-    wrong = [(w, t) for w, t in pairs if w != t]
-    return len(wrong) == 1 and pairs[-1][0] == pairs[-1][1] and Levenshtein.normalized_similarity(
-        _key(wrong[0][0]), _key(wrong[0][1])
-    ) >= ANCHORED_SIMILARITY
+    wrong = [(_key(w), _key(t)) for w, t in pairs if w != t]
+    if len(wrong) != 1 or pairs[-1][0] != pairs[-1][1]:
+        return False
+    heard, meant = wrong[0]
+    return Levenshtein.normalized_similarity(heard, meant) >= ANCHORED_SIMILARITY or sound_distance(
+        sound_key(heard), sound_key(meant)
+    ) <= ANCHORED_SOUND * len(sound_key(meant))
+
+
+def _word_close(heard: str, meant: str) -> bool:
+    """One word of a multi-word term heard well enough: the same letters, or within the sound
+    budget of that word, or the very same sounds with letters at least MIN_SIMILARITY close."""
+    from rapidfuzz.distance import Levenshtein
+
+    heard, meant = _key(heard), _key(meant)
+    if heard == meant:
+        return True
+    distance = sound_distance(sound_key(heard), sound_key(meant))
+    letters = Levenshtein.normalized_similarity(heard, meant)
+    return letters >= MIN_LETTERS and _sounds_close(distance, letters, sound_budget(sound_key(meant)))
+
+
+def _sounds_close(distance: float, letters: float, budget: float) -> bool:
+    """Within a long name's sound budget, or (any length) close letters and at most a vowel or a
+    voicing pair apart in sound ("Ukrain", "Bremer's"; not "Brenner")."""
+    return (budget > 0 and distance <= budget) or (distance <= 0.5 and letters >= MIN_SIMILARITY)
 
 
 def _entry(term: Term) -> _Entry:
@@ -595,7 +641,8 @@ def _entry(term: Term) -> _Entry:
         term=term,
         tokens=tokens,
         key=key,
-        sound=_sound(key),
+        sound=sound_key(key),
+        budget=sound_budget(sound_key(key)),
         fuzzy=len(key) >= MIN_FUZZY_LETTERS,
         common=len(tokens) == 1 and _is_common(term.text),
     )
@@ -639,14 +686,6 @@ def _key(text: str) -> str:
     """Lowercase letters and digits only: spaces, hyphens, apostrophes and accents ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum())
-
-
-def _sound(key: str) -> str:
-    """Metaphone with the glides h, w, y dropped after the first letter ("kh" ~ "k", "ay" ~ "a")."""
-    import jellyfish
-
-    code = jellyfish.metaphone(key) if key else ""
-    return code[:1] + re.sub(r"[HWY]", "", code[1:])
 
 
 def _is_common(word: str) -> bool:
