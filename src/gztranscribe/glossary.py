@@ -599,8 +599,10 @@ class _Matcher:
 def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     """A name of several words whose last word (the surname) is exactly right and one other word
     close in spelling ("Margre Vestager", "Margaret Vestager" for "Margrethe Vestager"): the exact
-    surname anchors it, so the sound test (which "th" fails) is not needed. A wrong surname still
-    needs the sound test: "Ian Brenner" is another person, not "Ian Bremmer"."""
+    surname anchors it, so the sound test (which "th" fails) is not needed; close means letters
+    ANCHORED_SIMILARITY alike or sounds ANCHORED_SOUND per sound apart, and both when the anchor
+    is an English word ("Armen Union" is not "European Union"). A wrong surname still needs the
+    sound test: "Ian Brenner" is another person, not "Ian Bremmer"."""
     if len(entry.tokens) < 2 or len(span) != len(entry.tokens):
         return False
     from rapidfuzz.distance import Levenshtein
@@ -610,7 +612,12 @@ def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     if len(wrong) != 1 or pairs[-1][0] != pairs[-1][1]:
         return False
     heard, meant = wrong[0]
-    return Levenshtein.normalized_similarity(heard, meant) >= ANCHORED_SIMILARITY or sound_distance(
+    letters = Levenshtein.normalized_similarity(heard, meant)
+    if is_english_word(pairs[-1][1]):  # "Union", "Sap": a weak anchor; letters must agree too
+        return letters >= ANCHORED_SIMILARITY and sound_distance(
+            sound_key(heard), sound_key(meant)
+        ) <= ANCHORED_SOUND * len(sound_key(meant))
+    return letters >= ANCHORED_SIMILARITY or sound_distance(
         sound_key(heard), sound_key(meant)
     ) <= ANCHORED_SOUND * len(sound_key(meant))
 
@@ -625,7 +632,16 @@ def _word_close(heard: str, meant: str) -> bool:
         return True
     distance = sound_distance(sound_key(heard), sound_key(meant))
     letters = Levenshtein.normalized_similarity(heard, meant)
-    return letters >= MIN_LETTERS and _sounds_close(distance, letters, sound_budget(sound_key(meant)))
+    return letters >= MIN_LETTERS and _sounds_close(distance, letters, _budget(meant))
+
+
+def _budget(text: str) -> float:
+    """The sound budget of a term: none for one made of dictionary words and known names
+    ("European", "River Road", "Washington"): the model spells those, so a near-miss of one is
+    another word ("Armen", "Rivera")."""
+    if all(is_english_word(w) or is_known_name(w) for w in re.split(r"[\s-]+", text) if w):
+        return 0.0
+    return sound_budget(_key(text))
 
 
 def _sounds_close(distance: float, letters: float, budget: float) -> bool:
@@ -642,7 +658,7 @@ def _entry(term: Term) -> _Entry:
         tokens=tokens,
         key=key,
         sound=sound_key(key),
-        budget=sound_budget(sound_key(key)),
+        budget=_budget(term.text),
         fuzzy=len(key) >= MIN_FUZZY_LETTERS,
         common=len(tokens) == 1 and _is_common(term.text),
     )

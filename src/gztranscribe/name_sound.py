@@ -27,7 +27,7 @@ from functools import lru_cache
 
 VOWELS = frozenset("a")
 _CHEAP_PAIRS = frozenset(
-    frozenset(p) for p in ("td", "kg", "sz", "fv", "pb", "SZ", "CJ", "sS", "CS")
+    frozenset(p) for p in ("td", "kg", "sz", "fv", "pb", "SZ", "CJ", "sS", "CS", "zZ")
 )
 # Spellings of one sound, longest first; "c" and "w" depend on what follows (``_sound_of``).
 _SPELLINGS = {
@@ -39,6 +39,8 @@ _SPELLINGS = {
 
 def _sound_of(letters: str, at: int) -> tuple[str, int]:
     """The sound spelled at ``letters[at:]`` and how many letters spell it."""
+    if letters[at] == "x" and at == 0:  # "Xavier", "Xayaburi", "Xi": never "ks" at the start
+        return "z", 1
     for size in (3, 2, 1):
         piece = letters[at : at + size]
         if len(piece) == size and piece in _SPELLINGS:
@@ -99,12 +101,15 @@ def sound_distance(a: str, b: str) -> float:
     return previous[-1]
 
 
-def sound_budget(key: str) -> float:
-    """How much ``sound_distance`` a heard word may be from a name with this sound key.
+def sound_budget(letters: str) -> float:
+    """How much ``sound_distance`` a heard word may be from a name spelled with ``letters``.
 
-    Short names get nothing (one sound away from a short name is usually another real name:
-    "Bremner", "Brenner" for "Bremmer"); then half a sound per two more sounds."""
-    return max(0.0, (len(key) - 6) // 2 * 0.5 + 0.5) if len(key) >= 7 else 0.0
+    By letters, not sounds: a long spelling is more for the model to get wrong, even when its
+    vowels collapse into few sounds ("Xayaburi"). Up to 6 letters nothing (one sound away from
+    a short name is usually another real name: "Brenner" for "Bremmer"), 7 letters half a sound,
+    then half a sound more per two letters."""
+    size = sum(ch.isalpha() for ch in letters)
+    return 0.0 if size < 7 else 0.5 + 0.5 * ((size - 6) // 2)
 
 
 def same_onset(a: str, b: str) -> bool:
