@@ -448,9 +448,11 @@ class _Matcher:
         whole = {e.key for e in entries}
         parts: list[_Entry] = []
         for entry in entries:
-            for token in entry.tokens if len(entry.tokens) > 1 else ():
+            for k, token in enumerate(entry.tokens if len(entry.tokens) > 1 else ()):
                 part = _entry(Term(token))
-                if part.fuzzy and not _is_common(token) and part.key not in whole:
+                if k < len(entry.tokens) - 1:  # a given name alone is too often someone else's
+                    part = replace(part, fuzzy=False)  # ("Mohammed"): only respelled
+                if len(part.key) >= MIN_FUZZY_LETTERS and not _is_common(token) and part.key not in whole:
                     whole.add(part.key)
                     parts.append(part)
         by_key: dict[str, list[_Entry]] = {}
@@ -559,12 +561,14 @@ class _Matcher:
         if not _anchored(span, entry):
             if any(is_english_word(c) for c in changed):
                 return None  # "Camping" is not "Kampong", "Mistakes" not "Mitsotakis"
-            if distance > 0 and any(is_known_name(c) for c in changed):
-                return None  # "Margaret" is a name of its own; "Bremer" sounds as "Bremmer"
+            if any(is_known_name(c) for c in changed) and not _sounds_close(distance, letters, 0):
+                return None  # "Margaret", "Abraham" are names of their own; "Bremer" sounds as "Bremmer"
             if not same_onset(key, entry.key):
                 return None  # "Harrington" is not "Washington"
             if n == len(entry.tokens) > 1:  # word by word: an exact "Ian" does not excuse "Brenner"
                 close = all(_word_close(p.core, t) for p, t in zip(span, entry.tokens))
+            elif n < len(entry.tokens):  # fewer words: only the same sounds joined, never a
+                close = _sounds_close(distance, letters, 0.0)  # word added ("Pham Thanh")
             else:
                 close = _sounds_close(distance, letters, entry.budget)
             if not close:
