@@ -567,8 +567,8 @@ class _Matcher:
                 return None  # "Harrington" is not "Washington"
             if n == len(entry.tokens) > 1:  # word by word: an exact "Ian" does not excuse "Brenner"
                 close = all(_word_close(p.core, t) for p, t in zip(span, entry.tokens))
-            elif n < len(entry.tokens):  # fewer words: only the same sounds joined, never a
-                close = _sounds_close(distance, letters, 0.0)  # word added ("Pham Thanh")
+            elif _part_of(span, entry):  # "Pham Thanh" is said, not misheard "Pham Thanh Nam"
+                return None
             else:
                 close = _sounds_close(distance, letters, entry.budget)
             if not close:
@@ -624,6 +624,15 @@ def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     return letters >= ANCHORED_SIMILARITY or sound_distance(
         sound_key(heard), sound_key(meant)
     ) <= ANCHORED_SOUND * len(sound_key(meant))
+
+
+def _part_of(span: Sequence[_Parts], entry: _Entry) -> bool:
+    """The words are some of the term's own words, in order: a shortened name, not a near-miss."""
+    heard = [_key(p.core) for p in span]
+    words = [_key(t) for t in entry.tokens]
+    return len(heard) < len(words) and any(
+        words[k : k + len(heard)] == heard for k in range(len(words) - len(heard) + 1)
+    )
 
 
 def _word_close(heard: str, meant: str) -> bool:
