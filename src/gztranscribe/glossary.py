@@ -559,8 +559,9 @@ class _Matcher:
             return None  # "Remember" at the start of a sentence is still "remember"
         distance = sound_distance(sound_key(key), entry.sound)
         if not _anchored(span, entry):
-            if any(is_english_word(c) for c in changed):
-                return None  # "Camping" is not "Kampong", "Mistakes" not "Mitsotakis"
+            english = [is_english_word(c) for c in changed]
+            if all(english) or (any(english) and n <= len(entry.tokens)):
+                return None  # "Camping" is not "Kampong"; a split may have a word ("Tash Korgan")
             if any(is_known_name(c) for c in changed) and not _sounds_close(distance, letters, 0):
                 return None  # "Margaret", "Abraham" are names of their own; "Bremer" sounds as "Bremmer"
             if not same_onset(key, entry.key):
