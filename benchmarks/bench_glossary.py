@@ -33,10 +33,11 @@ benchmarks/episodes/ (*.txt, with its *.glossary) is spoken by Festival slt, fli
 at its own rate and noise bed (../shared/eval/make_episode.py, cached in --work), decoded the way
 `gztranscribe EPISODE --glossary G` decodes it (the pipeline's ``recognize`` with the glossary's
 hotwords), then scored without and with ``correct_transcript``. water and harbour are the texts the
-corrector was tuned on; mekong, andes and sahel are HELD OUT (written after the rules, never tuned
-on). Printed per episode: names right raw / corrected / expected, and the false corrections: every
-OTHER glossary applied to this transcript (and every glossary to ../shared/eval/real-en and the
-published episode), counting rewrites to a term the reference does not have (target 0).
+corrector was tuned on; mekong, andes, sahel and caucasus are HELD OUT (written for this check;
+caucasus only after the rules were frozen, so it is the clean one). Printed per episode: names
+right raw / corrected / expected, and the false corrections: every OTHER glossary applied to this
+transcript (and every glossary to ../shared/eval/real-en and the published episode), counting
+rewrites to a term the reference does not have (target 0).
   python benchmarks/bench_glossary.py --episodes [--work DIR] [--cache DIR]
 """
 
@@ -171,8 +172,9 @@ EPISODES = {
     "mekong": [("slt", 1.2, -42.0), ("kal", 1.0, -40.0), ("espeak", 1.1, -45.0)],
     "andes": [("slt", 1.15, -40.0), ("kal", 1.25, -45.0), ("espeak", 1.0, -40.0)],
     "sahel": [("slt", 1.05, -42.0), ("kal", 1.15, -38.0), ("espeak", 1.2, -44.0)],
+    "caucasus": [("slt", 1.25, -40.0), ("kal", 1.05, -44.0), ("espeak", 1.15, -42.0)],
 }
-HELD_OUT = {"mekong", "andes", "sahel"}
+HELD_OUT = {"mekong", "andes", "sahel", "caucasus"}
 TEXTS = Path(__file__).parent / "episodes"
 
 

@@ -39,26 +39,38 @@ How a transcript word is corrected, in order (each rule is a row in tests/test_g
 - The same letters in another case or split differently ("bremmer", "nato", "Kazakh stan"):
   respelled, unless the term is a single ordinary English word (a glossary "Will" never capitalises
   "will") or a merge would swallow an ordinary word ("crime a" is never "Crimea").
-- A near-miss ("Kazakstan", "Bremer's", "Takayev", "Nasir Bayev"): replaced only when all hold:
+- A near-miss ("Kazakstan", "Bremer's", "Canakstan", "Nasir Bayev", "Tash Korgan"): replaced only
+  when all hold:
     * the term has at least 6 letters (shorter ones, "NATO", "Putin", are only respelled or matched
       by variants: one edit away from a 5-letter name is usually another real name, "Baden");
-    * spelling: Levenshtein similarity >= 0.8 over the letters (rapidfuzz);
-    * sound: the same Metaphone code once the glides h/w/y are dropped (jellyfish), so "Kazakstan"
-      matches "Kazakhstan" and "Nazarbaev" matches "Nazarbayev", but "Brenner" and "Bremner" (real,
-      different names) never become "Bremmer";
-      except for a name of several words whose surname is exactly right: one other word within 0.6
-      similarity is enough ("Margre Vestager" -> "Margrethe Vestager");
+      a given name alone ("Mohammed" for "Mohamed Bazoum") is only respelled, never near-missed;
+    * the words are the term's words, or one more or one fewer, with nothing but spaces between
+      them ("Nasir, Bayev" is two words), and not just some of the term's own words ("Pham Thanh"
+      is a shortened "Pham Thanh Nam", not a mishearing);
     * the (first) word replaced is capitalised: Whisper capitalises a name it half-heard (every
-      near-miss measured was), so a lowercase word is one the model took for an ordinary word. With
-      no full English dictionary built in we cannot tell "unknown" from "rare" ("marshal" is a
-      word, one letter and no sound from "Marshall"), so lowercase words are only respelled or
-      matched by variants (add "Kazakstan" as a variant to catch "kazakstan");
-    * the words are the term's words, or one more or one fewer ("Nasir Bayev" for "Nazarbayev"),
-      with nothing but spaces between them ("Nasir, Bayev" is two words);
-    * none of the words replaced is a common English word (a built-in list of ~1,200), whatever its
-      case ("Remember", "Taking", "Member" at the start of a sentence stay);
+      near-miss measured was), so a lowercase word is one the model took for an ordinary word
+      (add "Kazakstan" as a variant to catch "kazakstan");
+    * none of the words replaced is a common English word (a built-in list of ~1,200), whatever
+      its case ("Remember", "Taking", "Member" at the start of a sentence stay); nor a word of the
+      full dictionaries (``lexicon``: "Camping", "Mistakes", "Unmanned"), except one piece of a
+      name split in several ("Tash Korgan");
+    * sound and letters (``name_sound``): letters at least 0.6 alike (Levenshtein, rapidfuzz) and
+      the heard sounds within the term's *sound budget*: nothing up to 6 letters, then half a sound
+      more per two letters (a vowel or a voicing pair costs half a sound, another consonant one),
+      so "Canakstan" becomes "Kazakhstan" but "Brenner" and "Bremner" (real, different names)
+      never become "Bremmer"; at any length, at most half a sound off with letters 0.8 alike
+      ("Bremer", "Ukrain"). A term made only of dictionary words or known names ("European
+      Union", "River Road", "Washington") has no budget: the model spells those. A multi-word
+      term is judged word by word: an exact "Ian" does not excuse "Brenner";
+    * the word starts with the same sound as the term (or its voicing pair): another name usually
+      differs there ("Harrington" is not "Washington");
+    * a name the dictionaries already know ("Margaret", "Abraham") is only replaced when it sounds
+      the same and its letters are 0.8 alike ("Bremer" for "Bremmer");
     * the word is not a term plus a suffix: "Kazakhs", "Crimean", "Ukrainian", "Tokayeva" are
-      different words, not misspellings.
+      different words, not misspellings;
+  except for a name of several words whose surname is exactly right: one other word within 0.6
+  letter similarity or 0.25 of a sound per sound is enough ("Margre Vestager", "Timmali Rahmon");
+  when that surname is itself an English word ("Union", "Sap"), both must hold.
 - Punctuation around a word and a possessive "'s" are kept ("Kazakstan," -> "Kazakhstan,");
   several words merged into one term become one Word from the first start to the last end, with
   the lowest probability of the merged words. Parts of a hyphenated word are corrected one by one

@@ -7,13 +7,15 @@ word" ("Brenner" is not "Bremmer"). Spelling distance alone cannot: names are tr
 approximate English pronunciation and compared with a weighted edit distance:
 
 - ``sound_key`` spells the sounds with one letter each: digraphs become one sound ("kh" -> k,
-  "ph" -> f, "sh" -> S, "ch" -> C), soft c is s, hard c and q are k, x is ks, j and soft g-like
-  "dj"/"dzh" are J; h, w and y between sounds are dropped (glides the model rarely writes the
-  same way twice); every vowel becomes "a" and runs collapse, since vowels are what a synthetic
-  or accented voice, and the model, vary most; doubled letters collapse.
+  "ph" -> f, "sh" -> S, "ch" -> C, "zh" -> Z), soft c is s, hard c and q are k, x is ks (z at the
+  start: "Xavier"), j and "dj"/"dzh" are J; h is silent, w next to a vowel is a glide and
+  dropped; y and every vowel become "a" and runs collapse, since vowels are what a synthetic or
+  accented voice, and the model, vary most; a final silent e is dropped; doubled letters collapse.
 - ``sound_distance`` is a Levenshtein distance over those keys where a vowel inserted or dropped
-  costs 0.5, a voicing pair (t/d, k/g, s/z, f/v, p/b, S/Z, C/J) or s/S costs 0.5, and every other
-  consonant change costs 1.
+  costs 0.5, a voicing pair (t/d, k/g, s/z, f/v, p/b, S/Z, C/J) or s/S, C/S, z/Z costs 0.5, and
+  every other consonant change costs 1.
+- ``sound_budget`` is how far a heard word may be from a name of a given length;
+  ``same_onset`` whether two words start with the same sound.
 
 This is not a transcription system; it only has to rank "same name, other spelling" below "other
 name or word", and the glossary's thresholds (``glossary.py``) are measured against it.
