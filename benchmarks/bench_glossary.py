@@ -41,7 +41,7 @@ rewrites to a term the reference does not have (target 0).
   python benchmarks/bench_glossary.py --episodes [--work DIR] [--cache DIR]
 
 --vocab: false corrections at scale, no model run: every glossary over every whole word of tiny.en's
-vocabulary and 20,000 random pairs of them (``vocab_report``).
+vocabulary and 20,000 random pairs and triples of them (``vocab_report``).
   python benchmarks/bench_glossary.py --vocab
 """
 
@@ -274,12 +274,13 @@ def vocab_report() -> None:
     singles = sorted(plain | set(capital))
     rnd = random.Random(1)
     pairs = [(rnd.choice(capital), rnd.choice(capital)) for _ in range(20000)]
+    triples = [(rnd.choice(capital), rnd.choice(capital), rnd.choice(capital)) for _ in range(20000)]
     paths = sorted(TEXTS.glob("*.glossary")) + sorted(GLOSSARIES.glob("*.txt"))
-    print(f"{len(singles)} words, {len(pairs)} pairs, {len(paths)} glossaries")
+    print(f"{len(singles)} words, {len(pairs)} pairs, {len(triples)} triples, {len(paths)} glossaries")
     total = 0
     for path in paths:
         glossary = load_glossary(path)
-        for label, groups in (("word", [(w,) for w in singles]), ("pair", pairs)):
+        for label, groups in (("word", [(w,) for w in singles]), ("pair", pairs), ("triple", triples)):
             words = [Word(3 * i + k, 3 * i + k + 0.5, w) for i, g in enumerate(groups)
                      for k, w in enumerate((*g, "the."))]
             _, made = correct_words(words, glossary)

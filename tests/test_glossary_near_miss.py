@@ -130,6 +130,9 @@ HEARD = [
     ("in Tashkorgan today", "in Tashkurgan today"),       # a vowel off
     ("in Dashkurgan today", "in Tashkurgan today"),       # a voicing pair at the start
     ("in Tash Korgan today", "in Tashkurgan today"),      # split in two, and a vowel off
+    ("in Tash Kur Gan today", "in Tashkurgan today"),     # split in three, same letters
+    ("in Dash Kur Gan today", "in Tashkurgan today"),     # split in three, and a voicing pair
+    ("the Oyu Tol Goi mine", "the Oyu Tolgoi mine"),      # a word of a two-word name split
     ("Tashkorgan's market", "Tashkurgan's market"),       # possessive kept
     ("Tashkorgan-based firms", "Tashkurgan-based firms"),  # part of a hyphenated word
     ("(Tashkorgan),", "(Tashkurgan),"),                   # punctuation kept
@@ -164,6 +167,7 @@ LEFT_ALONE = [
     "tashkorgan",                      # lowercase: the model heard an ordinary word
     "Tashkurgans",                     # a term plus a suffix is another word
     "Tash, Korgan",                    # a comma between words: no merge
+    "Tash Kor Gan",                    # every piece an English word: no merge (decided)
     "Ian Dana",                        # parts of terms are not terms
 ]
 

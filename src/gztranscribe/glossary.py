@@ -44,8 +44,9 @@ How a transcript word is corrected, in order (each rule is a row in tests/test_g
     * the term has at least 6 letters (shorter ones, "NATO", "Putin", are only respelled or matched
       by variants: one edit away from a 5-letter name is usually another real name, "Baden");
       a given name alone ("Mohammed" for "Mohamed Bazoum") is only respelled, never near-missed;
-    * the words are the term's words, or one more or one fewer, with nothing but spaces between
-      them ("Nasir, Bayev" is two words), and not just some of the term's own words ("Pham Thanh"
+    * the words are the term's words, or one more or one fewer (two more for a one-word name of
+      SPLIT3_LETTERS letters: "Mir Ziyo Yev"), with nothing but spaces between them ("Nasir,
+      Bayev" is two words), and not just some of the term's own words ("Pham Thanh"
       is a shortened "Pham Thanh Nam", not a mishearing);
     * the (first) word replaced is capitalised: Whisper capitalises a name it half-heard (every
       near-miss measured was), so a lowercase word is one the model took for an ordinary word
@@ -97,6 +98,7 @@ ANCHORED_SIMILARITY = 0.6  # one word of a multi-word name, the others exactly r
 ANCHORED_SOUND = 0.25  # ...or this much sound distance per sound of that word
 MIN_SIMILARITY = 0.8  # letters this close and the very same sounds: a near-miss at any length
 MIN_LETTERS = 0.6  # letters at least this close for a near-miss within the sound budget
+SPLIT3_LETTERS = 8  # a one-word term this long may be heard as three words
 MAX_HINT_CHARS = 600  # faster-whisper keeps at most 223 prompt tokens; names cost ~3 chars a token
 
 
@@ -477,7 +479,7 @@ class _Matcher:
         }
         fuzzy = tuple(e for e in entries + parts if e.fuzzy)
         max_span = max(
-            [len(e.tokens) + 1 for e in entries]
+            [len(e.tokens) + _extra_words(e) for e in entries]
             + [len(v.split()) for e in entries for v in e.term.sounds_like]
         )
         return cls(
@@ -559,7 +561,7 @@ class _Matcher:
         """The sound distance of a near-miss of ``entry`` (rules in the module docstring), or
         None when ``span`` must not become it."""
         n = len(span)
-        if abs(n - len(entry.tokens)) > 1:
+        if not -1 <= n - len(entry.tokens) <= _extra_words(entry):
             return None
         if n == len(entry.tokens):
             changed = [p.core for p, t in zip(span, entry.tokens) if p.core != t]
@@ -637,6 +639,12 @@ def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     return letters >= ANCHORED_SIMILARITY or sound_distance(
         sound_key(heard), sound_key(meant)
     ) <= ANCHORED_SOUND * len(sound_key(meant))
+
+
+def _extra_words(entry: _Entry) -> int:
+    """How many more words than the term a near-miss may span: a long one-word name may come out
+    in three pieces ("Mir Ziyo Yev"), any other in one more ("Nasir Bayev")."""
+    return 2 if len(entry.tokens) == 1 and len(entry.key) >= SPLIT3_LETTERS else 1
 
 
 def _part_of(span: Sequence[_Parts], entry: _Entry) -> bool:
