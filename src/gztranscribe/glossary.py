@@ -39,26 +39,39 @@ How a transcript word is corrected, in order (each rule is a row in tests/test_g
 - The same letters in another case or split differently ("bremmer", "nato", "Kazakh stan"):
   respelled, unless the term is a single ordinary English word (a glossary "Will" never capitalises
   "will") or a merge would swallow an ordinary word ("crime a" is never "Crimea").
-- A near-miss ("Kazakstan", "Bremer's", "Takayev", "Nasir Bayev"): replaced only when all hold:
+- A near-miss ("Kazakstan", "Bremer's", "Canakstan", "Nasir Bayev", "Tash Korgan"): replaced only
+  when all hold:
     * the term has at least 6 letters (shorter ones, "NATO", "Putin", are only respelled or matched
       by variants: one edit away from a 5-letter name is usually another real name, "Baden");
-    * spelling: Levenshtein similarity >= 0.8 over the letters (rapidfuzz);
-    * sound: the same Metaphone code once the glides h/w/y are dropped (jellyfish), so "Kazakstan"
-      matches "Kazakhstan" and "Nazarbaev" matches "Nazarbayev", but "Brenner" and "Bremner" (real,
-      different names) never become "Bremmer";
-      except for a name of several words whose surname is exactly right: one other word within 0.6
-      similarity is enough ("Margre Vestager" -> "Margrethe Vestager");
+      a given name alone ("Mohammed" for "Mohamed Bazoum") is only respelled, never near-missed;
+    * the words are the term's words, or one more or one fewer (two more for a one-word name of
+      SPLIT3_LETTERS letters: "Mir Ziyo Yev"), with nothing but spaces between them ("Nasir,
+      Bayev" is two words), and not just some of the term's own words ("Pham Thanh"
+      is a shortened "Pham Thanh Nam", not a mishearing);
     * the (first) word replaced is capitalised: Whisper capitalises a name it half-heard (every
-      near-miss measured was), so a lowercase word is one the model took for an ordinary word. With
-      no full English dictionary built in we cannot tell "unknown" from "rare" ("marshal" is a
-      word, one letter and no sound from "Marshall"), so lowercase words are only respelled or
-      matched by variants (add "Kazakstan" as a variant to catch "kazakstan");
-    * the words are the term's words, or one more or one fewer ("Nasir Bayev" for "Nazarbayev"),
-      with nothing but spaces between them ("Nasir, Bayev" is two words);
-    * none of the words replaced is a common English word (a built-in list of ~1,200), whatever its
-      case ("Remember", "Taking", "Member" at the start of a sentence stay);
+      near-miss measured was), so a lowercase word is one the model took for an ordinary word
+      (add "Kazakstan" as a variant to catch "kazakstan");
+    * none of the words replaced is a common English word (a built-in list of ~1,200), whatever
+      its case ("Remember", "Taking", "Member" at the start of a sentence stay); nor a word of the
+      full dictionaries (``lexicon``: "Camping", "Mistakes", "Unmanned"), except one piece of a
+      name split in several ("Tash Korgan");
+    * sound and letters (``name_sound``): letters at least 0.6 alike (Levenshtein, rapidfuzz) and
+      the heard sounds within the term's *sound budget*: nothing up to 6 letters, then half a sound
+      more per two letters (a vowel or a voicing pair costs half a sound, another consonant one),
+      so "Canakstan" becomes "Kazakhstan" but "Brenner" and "Bremner" (real, different names)
+      never become "Bremmer"; at any length, at most half a sound off with letters 0.8 alike
+      ("Bremer", "Ukrain"). A term made only of dictionary words or known names ("European
+      Union", "River Road", "Washington") has no budget: the model spells those. A multi-word
+      term is judged word by word: an exact "Ian" does not excuse "Brenner";
+    * the word starts with the same sound as the term (or its voicing pair): another name usually
+      differs there ("Harrington" is not "Washington");
+    * a name the dictionaries already know ("Margaret", "Abraham") is only replaced when it sounds
+      the same and its letters are 0.8 alike ("Bremer" for "Bremmer");
     * the word is not a term plus a suffix: "Kazakhs", "Crimean", "Ukrainian", "Tokayeva" are
-      different words, not misspellings.
+      different words, not misspellings;
+  except for a name of several words whose surname is exactly right: one other word within 0.6
+  letter similarity or 0.25 of a sound per sound is enough ("Margre Vestager", "Timmali Rahmon");
+  when that surname is itself an English word ("Union", "Sap"), both must hold.
 - Punctuation around a word and a possessive "'s" are kept ("Kazakstan," -> "Kazakhstan,");
   several words merged into one term become one Word from the first start to the last end, with
   the lowest probability of the merged words. Parts of a hyphenated word are corrected one by one
@@ -74,13 +87,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
+from .lexicon import is_english_word, is_known_name
+from .name_sound import same_onset, sound_budget, sound_distance, sound_key
 from .types import Segment, Transcript, Word
 
 MAX_TERM_WORDS = 8
 MAX_TERM_CHARS = 100
 MIN_FUZZY_LETTERS = 6  # shorter terms are only respelled or matched by their variants
 ANCHORED_SIMILARITY = 0.6  # one word of a multi-word name, the others exactly right
-MIN_SIMILARITY = 0.8  # normalized Levenshtein similarity of the letters
+ANCHORED_SOUND = 0.25  # ...or this much sound distance per sound of that word
+MIN_SIMILARITY = 0.8  # letters this close and the very same sounds: a near-miss at any length
+MIN_LETTERS = 0.6  # letters at least this close for a near-miss within the sound budget
+SPLIT3_LETTERS = 8  # a one-word term this long may be heard as three words
 MAX_HINT_CHARS = 600  # faster-whisper keeps at most 223 prompt tokens; names cost ~3 chars a token
 
 
@@ -415,7 +433,8 @@ class _Entry:
     term: Term
     tokens: tuple[str, ...]  # the term's words, as they must be written
     key: str  # lowercase letters only
-    sound: str  # metaphone without glides
+    sound: str  # name_sound.sound_key of the letters
+    budget: float  # the sound distance a near-miss may have (name_sound.sound_budget)
     fuzzy: bool  # long enough to match near-misses
     common: bool  # a single ordinary English word: never respelled from lowercase
 
@@ -443,9 +462,11 @@ class _Matcher:
         whole = {e.key for e in entries}
         parts: list[_Entry] = []
         for entry in entries:
-            for token in entry.tokens if len(entry.tokens) > 1 else ():
+            for k, token in enumerate(entry.tokens if len(entry.tokens) > 1 else ()):
                 part = _entry(Term(token))
-                if part.fuzzy and not _is_common(token) and part.key not in whole:
+                if k < len(entry.tokens) - 1:  # a given name alone is too often someone else's
+                    part = replace(part, fuzzy=False)  # ("Mohammed"): only respelled
+                if len(part.key) >= MIN_FUZZY_LETTERS and not _is_common(token) and part.key not in whole:
                     whole.add(part.key)
                     parts.append(part)
         by_key: dict[str, list[_Entry]] = {}
@@ -458,7 +479,7 @@ class _Matcher:
         }
         fuzzy = tuple(e for e in entries + parts if e.fuzzy)
         max_span = max(
-            [len(e.tokens) + 1 for e in entries]
+            [len(e.tokens) + _extra_words(e) for e in entries]
             + [len(v.split()) for e in entries for v in e.term.sounds_like]
         )
         return cls(
@@ -500,15 +521,16 @@ class _Matcher:
                     key,
                     self.fuzzy_keys,
                     scorer=Levenshtein.normalized_similarity,
-                    score_cutoff=MIN_SIMILARITY - 0.05,  # its cutoff rounds: recheck below
+                    score_cutoff=MIN_LETTERS - 0.05,  # its cutoff rounds: recheck below
                     limit=None,
                 )
                 for _, score, index in hits:
                     entry = self.fuzzy[index]
-                    if score + 1e-9 < MIN_SIMILARITY or key == entry.key:
+                    if score + 1e-9 < MIN_LETTERS or key == entry.key:
                         continue
-                    if self._near_miss_ok(span, key, entry):
-                        found.append(((1, score, n), entry, "near-miss"))
+                    distance = self._near_miss(span, key, score, entry)
+                    if distance is not None:
+                        found.append(((1, score - distance, n), entry, "near-miss"))
             for rank, entry, reason in found:
                 if best is None or rank > best[0]:
                     best = (rank, n, entry, reason)
@@ -533,25 +555,46 @@ class _Matcher:
             return False  # "crime a" is not "Crimea"
         return tuple(p.core for p in span) != entry.tokens
 
-    def _near_miss_ok(self, span: Sequence[_Parts], key: str, entry: _Entry) -> bool:
+    def _near_miss(
+        self, span: Sequence[_Parts], key: str, letters: float, entry: _Entry
+    ) -> float | None:
+        """The sound distance of a near-miss of ``entry`` (rules in the module docstring), or
+        None when ``span`` must not become it."""
         n = len(span)
-        if abs(n - len(entry.tokens)) > 1:
-            return False
+        if not -1 <= n - len(entry.tokens) <= _extra_words(entry):
+            return None
         if n == len(entry.tokens):
             changed = [p.core for p, t in zip(span, entry.tokens) if p.core != t]
         else:
             changed = [p.core for p in span]
         if not changed or not changed[0][:1].isupper():
-            return False  # lowercase: the model heard an ordinary word
+            return None  # lowercase: the model heard an ordinary word
         if any(_is_common(c) for c in changed):
-            return False  # "Remember" at the start of a sentence is still "remember"
-        if _sound(key) != entry.sound and not _anchored(span, entry):
-            return False
+            return None  # "Remember" at the start of a sentence is still "remember"
+        distance = sound_distance(sound_key(key), entry.sound)
+        if not _anchored(span, entry):
+            english = [is_english_word(c) for c in changed]
+            if all(english) or (any(english) and n <= len(entry.tokens)):
+                return None  # "Camping" is not "Kampong"; a split may have a word ("Tash Korgan")
+            if any(is_known_name(c) for c in changed) and not _sounds_close(distance, letters, 0):
+                return None  # "Margaret", "Abraham" are names of their own; "Bremer" sounds as "Bremmer"
+            if not same_onset(key, entry.key):
+                return None  # "Harrington" is not "Washington"
+            if n == len(entry.tokens) > 1:  # word by word: an exact "Ian" does not excuse "Brenner"
+                close = all(_word_close(p.core, t) for p, t in zip(span, entry.tokens))
+            elif _part_of(span, entry):  # "Pham Thanh" is said, not misheard "Pham Thanh Nam"
+                return None
+            else:
+                close = _sounds_close(distance, letters, entry.budget)
+            if not close:
+                return None
         # a term plus a suffix ("Kazakhs", "Tokayeva") is another word, not a misspelling
-        return not any(
+        if any(
             key != k and key.startswith(k) and (k == entry.key or not entry.key.startswith(k))
             for k in self.keys
-        )
+        ):
+            return None
+        return distance
 
     def hyphen_parts(self, parts: _Parts) -> tuple[str, tuple[str, ...]] | None:
         """Correct the pieces of a hyphenated word one by one ("Nazarbaev-connected" ->
@@ -575,17 +618,70 @@ class _Matcher:
 def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     """A name of several words whose last word (the surname) is exactly right and one other word
     close in spelling ("Margre Vestager", "Margaret Vestager" for "Margrethe Vestager"): the exact
-    surname anchors it, so the sound test (which "th" fails) is not needed. A wrong surname still
-    needs the sound test: "Ian Brenner" is another person, not "Ian Bremmer"."""
+    surname anchors it, so the sound test (which "th" fails) is not needed; close means letters
+    ANCHORED_SIMILARITY alike or sounds ANCHORED_SOUND per sound apart, and both when the anchor
+    is an English word ("Armen Union" is not "European Union"). A wrong surname still needs the
+    sound test: "Ian Brenner" is another person, not "Ian Bremmer"."""
     if len(entry.tokens) < 2 or len(span) != len(entry.tokens):
         return False
     from rapidfuzz.distance import Levenshtein
 
     pairs = [(p.core, t) for p, t in zip(span, entry.tokens)]
-    wrong = [(w, t) for w, t in pairs if w != t]
-    return len(wrong) == 1 and pairs[-1][0] == pairs[-1][1] and Levenshtein.normalized_similarity(
-        _key(wrong[0][0]), _key(wrong[0][1])
-    ) >= ANCHORED_SIMILARITY
+    wrong = [(_key(w), _key(t)) for w, t in pairs if w != t]
+    if len(wrong) != 1 or pairs[-1][0] != pairs[-1][1]:
+        return False
+    heard, meant = wrong[0]
+    letters = Levenshtein.normalized_similarity(heard, meant)
+    if is_english_word(pairs[-1][1]):  # "Union", "Sap": a weak anchor; letters must agree too
+        return letters >= ANCHORED_SIMILARITY and sound_distance(
+            sound_key(heard), sound_key(meant)
+        ) <= ANCHORED_SOUND * len(sound_key(meant))
+    return letters >= ANCHORED_SIMILARITY or sound_distance(
+        sound_key(heard), sound_key(meant)
+    ) <= ANCHORED_SOUND * len(sound_key(meant))
+
+
+def _extra_words(entry: _Entry) -> int:
+    """How many more words than the term a near-miss may span: a long one-word name may come out
+    in three pieces ("Mir Ziyo Yev"), any other in one more ("Nasir Bayev")."""
+    return 2 if len(entry.tokens) == 1 and len(entry.key) >= SPLIT3_LETTERS else 1
+
+
+def _part_of(span: Sequence[_Parts], entry: _Entry) -> bool:
+    """The words are some of the term's own words, in order: a shortened name, not a near-miss."""
+    heard = [_key(p.core) for p in span]
+    words = [_key(t) for t in entry.tokens]
+    return len(heard) < len(words) and any(
+        words[k : k + len(heard)] == heard for k in range(len(words) - len(heard) + 1)
+    )
+
+
+def _word_close(heard: str, meant: str) -> bool:
+    """One word of a multi-word term heard well enough: the same letters, or within the sound
+    budget of that word, or the very same sounds with letters at least MIN_SIMILARITY close."""
+    from rapidfuzz.distance import Levenshtein
+
+    heard, meant = _key(heard), _key(meant)
+    if heard == meant:
+        return True
+    distance = sound_distance(sound_key(heard), sound_key(meant))
+    letters = Levenshtein.normalized_similarity(heard, meant)
+    return letters >= MIN_LETTERS and _sounds_close(distance, letters, _budget(meant))
+
+
+def _budget(text: str) -> float:
+    """The sound budget of a term: none for one made of dictionary words and known names
+    ("European", "River Road", "Washington"): the model spells those, so a near-miss of one is
+    another word ("Armen", "Rivera")."""
+    if all(is_english_word(w) or is_known_name(w) for w in re.split(r"[\s-]+", text) if w):
+        return 0.0
+    return sound_budget(_key(text))
+
+
+def _sounds_close(distance: float, letters: float, budget: float) -> bool:
+    """Within a long name's sound budget, or (any length) close letters and at most a vowel or a
+    voicing pair apart in sound ("Ukrain", "Bremer's"; not "Brenner")."""
+    return (budget > 0 and distance <= budget) or (distance <= 0.5 and letters >= MIN_SIMILARITY)
 
 
 def _entry(term: Term) -> _Entry:
@@ -595,7 +691,8 @@ def _entry(term: Term) -> _Entry:
         term=term,
         tokens=tokens,
         key=key,
-        sound=_sound(key),
+        sound=sound_key(key),
+        budget=_budget(term.text),
         fuzzy=len(key) >= MIN_FUZZY_LETTERS,
         common=len(tokens) == 1 and _is_common(term.text),
     )
@@ -639,14 +736,6 @@ def _key(text: str) -> str:
     """Lowercase letters and digits only: spaces, hyphens, apostrophes and accents ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum())
-
-
-def _sound(key: str) -> str:
-    """Metaphone with the glides h, w, y dropped after the first letter ("kh" ~ "k", "ay" ~ "a")."""
-    import jellyfish
-
-    code = jellyfish.metaphone(key) if key else ""
-    return code[:1] + re.sub(r"[HWY]", "", code[1:])
 
 
 def _is_common(word: str) -> bool:
