@@ -142,6 +142,47 @@ def test_words_the_model_does_not_believe_leave_the_stretch_unsure() -> None:
 # --- what the producer is told -------------------------------------------------------------------
 
 
+class _ScriptedModel:
+    """Answers a sequential decode as a model would: loops while given the glossary's hotwords."""
+
+    def __init__(self) -> None:
+        self.calls: list[str | None] = []
+
+    def transcribe(self, piece: np.ndarray, **options: object):
+        from types import SimpleNamespace as NS
+
+        hotwords = options.get("hotwords")
+        self.calls.append(hotwords)  # type: ignore[arg-type]
+        said = "Olaf Scholz, Olaf Scholz, Olaf Scholz," if hotwords else "Olaf Sholes allowed Costco to buy."
+        words = [NS(word=" " + w, start=0.5 * i, end=0.5 * i + 0.4, probability=0.9)
+                 for i, w in enumerate(said.split())]
+        return iter([NS(text=said, words=words, avg_logprob=-0.2, no_speech_prob=0.01)]), None
+
+
+def test_a_loop_the_glossarys_hotwords_cause_is_heard_again_without_them() -> None:
+    from gztranscribe.transcribe import DecodeOptions, Transcriber
+
+    model = _ScriptedModel()
+    transcriber = Transcriber(source=None, model=model)  # type: ignore[arg-type]
+    looped = seg([Word(1.0 + 0.4 * i, 1.3 + 0.4 * i, w) for i, w in enumerate(
+        "Olaf Scholz, Olaf Scholz, Olaf Scholz, coz coz coz coz".split())])
+    options = DecodeOptions(hotwords="Cosco, Olaf Scholz.")
+    result = transcriber._unloop(silence(8.0), [looped], options)
+    assert model.calls == ["Cosco, Olaf Scholz.", None], "first with the names, then without"
+    assert " ".join(s.text for s in result) == "Olaf Sholes allowed Costco to buy."
+
+
+def test_a_loop_without_hotwords_is_heard_again_once() -> None:
+    from gztranscribe.transcribe import DecodeOptions, Transcriber
+
+    model = _ScriptedModel()
+    transcriber = Transcriber(source=None, model=model)  # type: ignore[arg-type]
+    looped = seg([Word(1.0 + 0.4 * i, 1.3 + 0.4 * i, w) for i, w in enumerate("so so so so so".split())])
+    result = transcriber._unloop(silence(8.0), [looped], DecodeOptions())
+    assert model.calls == [None]
+    assert " ".join(s.text for s in result) == "Olaf Sholes allowed Costco to buy."
+
+
 def test_each_audible_wordless_stretch_gets_one_warning_with_its_times() -> None:
     coverage = cov.Coverage(audible=100, covered=60, unheard=((87.0, 112.4), (3600.0, 3605.0)))
     assert cov.warnings(coverage, words=200) == [

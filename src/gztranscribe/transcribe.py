@@ -186,6 +186,11 @@ class Transcriber:
             start = max(run[0].start - 0.2, result[-1].end if result else 0.0)
             end = min(duration, run[-1].end + 0.2)
             again = self._decode_alone(audio, start, end, options, retries=True)
+            if options.hotwords and (not again or cov.is_looping(" ".join(s.text for s in again))):
+                # A glossary's names, given as hotwords, can themselves be what the model repeats
+                # ("Olaf Scholz, Olaf Scholz, Olaf Scholz"): hear the stretch without them; the
+                # glossary still corrects the spelling afterwards.
+                again = self._decode_alone(audio, start, end, replace(options, hotwords=None), retries=True)
             if again and not cov.is_looping(" ".join(s.text for s in again)):
                 result.extend(again)
             else:
