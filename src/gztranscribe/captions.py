@@ -119,6 +119,7 @@ MIN_DURATION_SHORTFALL = 100.0  # ...plus this times the fraction of min_duratio
 # start, so a viewer sees each sentence begin on a fresh caption, in time with the voice.
 SENTENCE_INSIDE = 12.0  # each sentence end inside a cue: two short whole sentences may share one
 STRADDLE = 60.0  # ...and a cue holding one must not also start or end mid-sentence (per edge)
+STRADDLE_AFTER_PAUSE = 18.0  # ...unless it starts after a long pause (see _boundary_cost)
 DANGLING_CLAUSE = 10.0  # a cue holding a clause end (comma, ...) that starts or ends mid-clause
 INNER_PAUSE_FROM, INNER_PAUSE_PER_S = 0.7, 6.0  # text on screen over a pause inside a cue
 UNCLOSABLE_GAP = 8.0  # a small gap that cannot be chained without passing max_duration
@@ -487,7 +488,11 @@ def _cue_cost(
         inner = tok.starts[k + 1] - tok.ends[k]
         if inner > INNER_PAUSE_FROM * 1000:
             cost += INNER_PAUSE_PER_S * (inner / 1000 - INNER_PAUSE_FROM)
-    return cost + _boundary_cost(costs, a, b)
+    if a == 0:  # a text may begin mid-sentence (check --fix re-flows a run after a pause)
+        fragment = not tokens.starts_sentence_like(tok.texts[0])
+    else:
+        fragment = costs[a - 1] != SENTENCE and tok.starts[a] - tok.ends[a - 1] >= lim.long_pause
+    return cost + _boundary_cost(costs, a, b, fragment)
 
 
 def _timing_cost(
@@ -502,7 +507,7 @@ def _timing_cost(
     speech_end_ms: int | None,
 ) -> float:
     """What a cue ending with word ``b``, shown from ``start`` until at most ``next_start``,
-    costs for reading speed and minimum duration (inf when it would have no time at all).
+    costs for reading speed and minimum duration.
 
     Reading speed above ``max_cps`` is an error, except as far as the speech itself forces it
     (``allowed_cps``, from ``cue_timing.sentence_rates``): that part costs only
@@ -510,11 +515,8 @@ def _timing_cost(
     its first words to the previous sentence's cue.
     """
     for_rate, for_min = latest_ends(tok, b, start, next_start, lim, speech_end_ms)
-    shown = for_rate - start
-    if shown <= 0:
-        return math.inf
     cost = 0.0
-    rate = chars * 1000 / shown
+    rate = chars * 1000 / max(for_rate - start, 1)
     if rate > profile.max_cps:
         if profile.max_cps < allowed_cps and rate <= allowed_cps + RATE_ROUNDING:
             cost += FAST_SPEECH + FAST_SPEECH_PER_CPS * (rate - profile.max_cps)
@@ -527,7 +529,7 @@ def _timing_cost(
     return cost
 
 
-def _boundary_cost(costs: Sequence[float], a: int, b: int) -> float:
+def _boundary_cost(costs: Sequence[float], a: int, b: int, fragment: bool = False) -> float:
     """The sentence rule: what a cue ``a..b`` costs for the sentence and clause ends inside it.
 
     ``costs`` are the text break costs (``costs[k]``: after word ``k``). A sentence end inside
@@ -535,14 +537,20 @@ def _boundary_cost(costs: Sequence[float], a: int, b: int) -> float:
     them is worse); if the cue also starts or ends mid-sentence, each such edge costs
     ``STRADDLE``: "Kazakhstan. | It was a surprise to everyone," shows a sentence's start in
     the middle of a caption that is already on screen, and the next sentence then begins its own
-    cue late. Without a sentence end inside, a clause end inside a cue that starts or ends at a
-    weaker boundary than a phrase costs ``DANGLING_CLAUSE`` per such edge.
+    cue late. A ``fragment`` cue, one that starts with the last words of a sentence right after a
+    long pause or at the start of the text (where a cue must start), pays only
+    ``STRADDLE_AFTER_PAUSE`` per edge: those words would otherwise flash as a cue of their own
+    ("of [pause] influence. That"). Without a sentence end inside, a clause end inside a cue that
+    starts or ends at a weaker boundary than a phrase costs ``DANGLING_CLAUSE`` per such edge.
     """
     n = len(costs) + 1
     inside = costs[a:b]
     edges = ([costs[a - 1]] if a > 0 else []) + ([costs[b]] if b + 1 < n else [])
     sentence_ends = sum(1 for c in inside if c == SENTENCE)
     if sentence_ends:
+        if fragment:
+            mid = 1 + (b + 1 < n and costs[b] != SENTENCE)
+            return SENTENCE_INSIDE * sentence_ends + STRADDLE_AFTER_PAUSE * mid
         return SENTENCE_INSIDE * sentence_ends + STRADDLE * sum(
             1 for edge in edges if edge != SENTENCE
         )
