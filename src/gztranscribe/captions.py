@@ -86,15 +86,16 @@ _PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the
 #
 # 1. LINT_ERROR: what ``gztranscribe check`` reports as an error (too fast, too short, a cue or
 #    line ending on an article). Paid only when every alternative is worse.
-# 2. A sentence start buried in a cue that starts or ends mid-sentence (SENTENCE_INSIDE +
-#    STRADDLE per such edge; the linter's sentence-break warning, and a caption out of step
-#    with the voice).
+# 2. A sentence start inside a cue (SENTENCE_INSIDE, plus STRADDLE per edge where the cue also
+#    starts or ends mid-sentence: the linter's sentence-break warning). The caption shows the
+#    sentence before it is spoken. Whole short sentences share a cue only where apart they
+#    would break an error-level rule (a cue too short even with its start moved 3 frames).
 # 3. FAST_SPEECH: a cue faster than max_cps, but no faster than its own sentence forces (the
 #    linter still calls it an error; the style guide allows it where speech is that fast).
 # 4. LINT_WARNING: what ``check`` reports as a warning (a one-word cue, a cue or line ending on a
 #    preposition or conjunction, lopsided lines).
-# 5. Style: two whole sentences sharing a cue, the style guide's order of breaks (sentence end <
-#    clause end < phrase boundary < plain < bad), a start off the onset, shape and fullness.
+# 5. Style: the style guide's order of breaks (sentence end < clause end < phrase boundary <
+#    plain < bad), a start off the onset, shape and fullness.
 LINT_ERROR, LINT_WARNING = 100.0, 50.0
 #
 # Break costs (between two words; also used, weighted, for line breaks inside a cue).
@@ -110,16 +111,19 @@ RATE_OVER = LINT_ERROR  # reading speed above max_cps even after every allowed e
 RATE_PER_CPS = 20.0  # ...plus this per character/second above it
 # ...but a cue no faster than its sentence forces (``cue_timing.sentence_rates``) costs less than
 # hiding a sentence start: the style guide's "allow a faster cue".
-FAST_SPEECH, FAST_SPEECH_PER_CPS = 55.0, 5.0
+FAST_SPEECH, FAST_SPEECH_PER_CPS = 52.0, 4.0
 RATE_ROUNDING = 0.05  # characters/second: a forced rate, recomputed in another split
 OFFSET_PER_MS = 2.0 / 125  # a cue starting off its first word's onset (cue_timing.START_OFFSETS)
 MIN_DURATION_SHORT = LINT_ERROR  # a cue that cannot last min_duration using the pause after it...
 MIN_DURATION_SHORTFALL = 100.0  # ...plus this times the fraction of min_duration it misses
 # The sentence rule ("cue breaks at sentence ends first"): every sentence start should be a cue
 # start, so a viewer sees each sentence begin on a fresh caption, in time with the voice.
-SENTENCE_INSIDE = 12.0  # each sentence end inside a cue: two short whole sentences may share one
-STRADDLE = 60.0  # ...and a cue holding one must not also start or end mid-sentence (per edge)
-STRADDLE_AFTER_PAUSE = 18.0  # ...unless it starts after a long pause (see _boundary_cost)
+SENTENCE_INSIDE = 75.0  # each sentence end inside a cue: whole sentences share one only to spare an error
+STRADDLE = 20.0  # ...and a cue holding one must not also start or end mid-sentence (per edge)
+# A re-timed foreign file (retime_cues) has no onsets to keep sentences in step with, and
+# `check --fix` must not trade its sentence breaks for one-word cues: there, the rule is style.
+GUESSED_SENTENCE_RULE = (12.0, 18.0)  # (SENTENCE_INSIDE, STRADDLE)
+STRADDLE_AFTER_PAUSE = 18.0  # ...unless a long pause cuts the sentence (see _boundary_cost)
 DANGLING_CLAUSE = 10.0  # a cue holding a clause end (comma, ...) that starts or ends mid-clause
 INNER_PAUSE_FROM, INNER_PAUSE_PER_S = 0.7, 6.0  # text on screen over a pause inside a cue
 UNCLOSABLE_GAP = 8.0  # a small gap that cannot be chained without passing max_duration
@@ -469,9 +473,11 @@ def _cue_cost(
     costs: Sequence[float],
     profile: StyleProfile,
     lim: Limits,
+    guessed_times: bool = False,
 ) -> float:
     """What showing words ``a..b`` as one cue costs apart from its timing (``_timing_cost``)
-    and the break after ``b``."""
+    and the break after ``b``. ``guessed_times``: the words' times are shares of a foreign
+    cue (``retime_cues``), not onsets, so the sentence rule weighs only as style."""
     cost = CUE + LAYOUT_WEIGHT * layout_cost
     if a == b:
         cost += ORPHAN
@@ -488,10 +494,9 @@ def _cue_cost(
         inner = tok.starts[k + 1] - tok.ends[k]
         if inner > INNER_PAUSE_FROM * 1000:
             cost += INNER_PAUSE_PER_S * (inner / 1000 - INNER_PAUSE_FROM)
-    if a == 0:  # a text may begin mid-sentence (check --fix re-flows a run after a pause)
-        fragment = not tokens.starts_sentence_like(tok.texts[0])
-    else:
-        fragment = costs[a - 1] != SENTENCE and tok.starts[a] - tok.ends[a - 1] >= lim.long_pause
+    fragment = _cut_sentence(tok, a, b, costs, lim)
+    if guessed_times:
+        return cost + _boundary_cost(costs, a, b, fragment, GUESSED_SENTENCE_RULE)
     return cost + _boundary_cost(costs, a, b, fragment)
 
 
@@ -529,7 +534,30 @@ def _timing_cost(
     return cost
 
 
-def _boundary_cost(costs: Sequence[float], a: int, b: int, fragment: bool = False) -> float:
+def _cut_sentence(tok: Tokens, a: int, b: int, costs: Sequence[float], lim: Limits) -> bool:
+    """A cue ``a..b`` starts or ends where a sentence is cut by a long pause or by the edge of
+    the text (``check --fix`` re-flows the runs between long pauses, which may begin or end
+    mid-sentence): its words on that side are a fragment that must stand apart from the rest of
+    its sentence anyway."""
+    n = len(tok.texts)
+    if a == 0:
+        head = not tokens.starts_sentence_like(tok.texts[0])
+    else:
+        head = costs[a - 1] != SENTENCE and tok.starts[a] - tok.ends[a - 1] >= lim.long_pause
+    if b + 1 == n:
+        tail = tokens.closing_punctuation(tok.texts[b], None) != "sentence"
+    else:
+        tail = costs[b] != SENTENCE and tok.starts[b + 1] - tok.ends[b] >= lim.long_pause
+    return head or tail
+
+
+def _boundary_cost(
+    costs: Sequence[float],
+    a: int,
+    b: int,
+    fragment: bool = False,
+    rule: tuple[float, float] = (SENTENCE_INSIDE, STRADDLE),
+) -> float:
     """The sentence rule: what a cue ``a..b`` costs for the sentence and clause ends inside it.
 
     ``costs`` are the text break costs (``costs[k]``: after word ``k``). A sentence end inside
@@ -537,21 +565,23 @@ def _boundary_cost(costs: Sequence[float], a: int, b: int, fragment: bool = Fals
     them is worse); if the cue also starts or ends mid-sentence, each such edge costs
     ``STRADDLE``: "Kazakhstan. | It was a surprise to everyone," shows a sentence's start in
     the middle of a caption that is already on screen, and the next sentence then begins its own
-    cue late. A ``fragment`` cue, one that starts with the last words of a sentence right after a
-    long pause or at the start of the text (where a cue must start), pays only
-    ``STRADDLE_AFTER_PAUSE`` per edge: those words would otherwise flash as a cue of their own
-    ("of [pause] influence. That"). Without a sentence end inside, a clause end inside a cue that
-    starts or ends at a weaker boundary than a phrase costs ``DANGLING_CLAUSE`` per such edge.
+    cue late. A ``fragment`` cue (``_cut_sentence``: a long pause or the edge of the text cuts a
+    sentence at one of its ends) pays for one sentence end inside only ``STRADDLE_AFTER_PAUSE``
+    per mid-sentence edge: the cut words would otherwise flash as a cue of their own ("of
+    [pause] influence. That", "Looks like this... Yes, [pause]"). Without a sentence end inside,
+    a clause end inside a cue that starts or ends at a weaker boundary than a phrase costs
+    ``DANGLING_CLAUSE`` per such edge. ``rule``: the (inside, straddle) costs.
     """
+    inside_cost, straddle = rule
     n = len(costs) + 1
     inside = costs[a:b]
     edges = ([costs[a - 1]] if a > 0 else []) + ([costs[b]] if b + 1 < n else [])
     sentence_ends = sum(1 for c in inside if c == SENTENCE)
     if sentence_ends:
         if fragment:
-            mid = 1 + (b + 1 < n and costs[b] != SENTENCE)
-            return SENTENCE_INSIDE * sentence_ends + STRADDLE_AFTER_PAUSE * mid
-        return SENTENCE_INSIDE * sentence_ends + STRADDLE * sum(
+            mid = max(1, sum(1 for edge in edges if edge != SENTENCE))
+            return inside_cost * (sentence_ends - 1) + STRADDLE_AFTER_PAUSE * mid
+        return inside_cost * sentence_ends + straddle * sum(
             1 for edge in edges if edge != SENTENCE
         )
     if inside and min(inside) <= COMMA:  # "...empty, we will": a clause end better than its edges
@@ -565,6 +595,7 @@ def _choose_cues(
     lim: Limits,
     speech_end_ms: int | None,
     break_bonus: frozenset[int] = frozenset(),
+    guessed_times: bool = False,
 ) -> list[tuple[int, int, tuple[int, ...], int]]:
     """Pick cue boundaries and start times by dynamic programming; returns (first word, last
     word, line starts, start offset in ms) per cue.
@@ -576,7 +607,7 @@ def _choose_cues(
     unplaceable), with every start offset of its own and of the next cue. An offset costs a
     little (``OFFSET_PER_MS``), so a cue starts on its word's onset unless moving it spares a
     rule. ``break_bonus`` marks positions that deserve a cheaper break (the original cue
-    boundaries when re-timing a foreign file).
+    boundaries when re-timing a foreign file, whose word times are ``guessed_times``).
     """
     n = len(tok.texts)
     lengths = [len(t) for t in tok.texts]
@@ -631,7 +662,9 @@ def _choose_cues(
                 continue
             starts, layout_cost = _layout(lengths[a:j], text_costs[a:b], profile)
             chars = prefix[j] - prefix[a] - 1
-            fixed = _cue_cost(tok, a, b, chars, layout_cost, text_costs, profile, lim)
+            fixed = _cue_cost(
+                tok, a, b, chars, layout_cost, text_costs, profile, lim, guessed_times
+            )
             if j < n:
                 fixed += brk[b]
             for oa in offsets:
@@ -677,7 +710,7 @@ def _build(
     tok = _prepare(words, end_ms, lim.max_duration)
     if not tok.texts:
         return Captions(())
-    groups = _choose_cues(tok, profile, lim, end_ms, break_bonus)
+    groups = _choose_cues(tok, profile, lim, end_ms, break_bonus, guessed_times=bool(break_bonus))
     timed = time_cues(tok, [(a, b, off) for a, b, _, off in groups], profile, lim, end_ms)
     times = close_gaps(repair(timed, end_ms), lim)
     cues = tuple(

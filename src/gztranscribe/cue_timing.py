@@ -115,11 +115,11 @@ def sentence_rates(
     That is the fastest cue of the best split of the sentence into cues of its own: the split
     whose fastest cue is slowest, among cues that last ``min_duration``, hold more than one word
     (unless the sentence is one word) and are ``usable(a, b)`` (words ``a..b`` fit in one cue's
-    lines and do not end on what the linter calls an error). The first cue may start
-    ``START_TOLERANCE`` before the sentence's first word and the last run until
-    ``START_TOLERANCE`` after the next sentence's first word. When that is above ``max_cps``,
-    the speech itself is too fast: the style guide then allows a faster cue rather than hiding
-    the next sentence's start inside this one's last cue.
+    lines and do not end on what the linter calls an error), each starting on its first word's
+    onset. When that is above ``max_cps``, the speech itself is too fast: the style guide then
+    allows a faster cue rather than hiding the next sentence's start inside this one's last cue.
+    (Time borrowed from a neighbour, ``START_OFFSETS``, is not counted on: the neighbour may be
+    just as fast. Where borrowing helps, the engine still borrows, since a faster cue costs more.)
     """
     n = len(tok.texts)
     rates = [float(profile.max_cps)] * n
@@ -148,17 +148,14 @@ def _fastest_cue(
     best = {first: 0.0}
     for j in range(first + 1, last + 2):
         b = j - 1
-        if j <= last:
-            next_start: int | None = tok.starts[j]
-        else:
-            next_start = tok.starts[j] + START_TOLERANCE if j < n else None
+        next_start = tok.starts[j] if j < n else None
         chars = -1
         best[j] = math.inf
         for a in range(b, first - 1, -1):
             chars += len(tok.texts[a]) + 1
             if a < b and not usable(a, b):
                 break
-            start = tok.starts[a] - (START_TOLERANCE if a == first else 0)
+            start = tok.starts[a]
             for_rate, for_min = latest_ends(tok, b, start, next_start, lim, speech_end_ms)
             if (a < b or first == last) and usable(a, b) and for_min - start >= lim.min_duration:
                 best[j] = min(best[j], max(best[a], chars * 1000 / (for_rate - start)))
