@@ -31,7 +31,7 @@ WINDOW = 0.025  # seconds of audio in one energy frame
 class OnsetOptions:
     min_gap: float = 0.08  # words after at least this much silence (by Whisper's times) are examined
     search_before: float = 1.0  # how far before Whisper's start an onset may be...
-    search_after: float = 0.3  # ...and how far after
+    search_after: float = 0.4  # ...and how far after
     rise_db: float = 12.0  # sound must rise this far above the local floor
     below_peak_db: float = 30.0  # ...and come within this of the word's own loudness
     sustain_frames: int = 3  # ...for this many frames, so a click is not an onset
@@ -102,14 +102,19 @@ def _find_pause(db: np.ndarray, word: Word, before: Word | None, o: OnsetOptions
     if f1 - f0 <= o.sustain_frames:
         return None
     floor = float(np.percentile(db[max(0, f0 - 20) : f1], 5))
+    # The word's own loudness: over all of Whisper's time for it (at least 0.3 s), since a start
+    # Whisper put early would otherwise measure a quiet lead-in, and a click would pass for speech.
     peak_from = int(word.start / HOP)
-    peak = float(db[peak_from : peak_from + 30].max()) if peak_from < len(db) else floor
+    peak_to = max(peak_from + 30, int(word.end / HOP) + 1)
+    peak = float(db[peak_from:peak_to].max()) if peak_from < len(db) else floor
     threshold = max(floor + o.rise_db, peak - o.below_peak_db)
-    loud = db[f0:f1] > threshold
+    # an onset near the window's end is confirmed by the frames just past it
+    heard = db[f0 : min(len(db), f1 + o.sustain_frames - 1)] > threshold
+    loud = heard[: f1 - f0]
     if o.sustain_frames > 1:
-        sustained = np.lib.stride_tricks.sliding_window_view(loud, o.sustain_frames).all(axis=1)
+        sustained = np.lib.stride_tricks.sliding_window_view(heard, o.sustain_frames).all(axis=1)
     else:
-        sustained = loud
+        sustained = heard
     best: _Pause | None = None
     best_len = max(1, round(o.min_quiet / HOP)) - 1
     for q0, q1 in _quiet_runs(loud):
