@@ -45,10 +45,12 @@ from .cue_timing import (
     LONG_PAUSE,
     START_OFFSETS,
     START_TOLERANCE,
+    After,
     Limits,
     Tokens,
     close_gaps,
     latest_ends,
+    pauses_after,
     repair,
     sentence_rates,
     time_cues,
@@ -501,25 +503,23 @@ def _cue_cost(
 
 
 def _timing_cost(
-    tok: Tokens,
-    b: int,
+    after: After,
     chars: int,
     start: int,
     next_start: int | None,
     allowed_cps: float,
     profile: StyleProfile,
     lim: Limits,
-    speech_end_ms: int | None,
 ) -> float:
-    """What a cue ending with word ``b``, shown from ``start`` until at most ``next_start``,
-    costs for reading speed and minimum duration.
+    """What a cue of ``chars`` characters ending on a word followed by ``after``, shown from
+    ``start`` until at most ``next_start``, costs for reading speed and minimum duration.
 
     Reading speed above ``max_cps`` is an error, except as far as the speech itself forces it
     (``allowed_cps``, from ``cue_timing.sentence_rates``): that part costs only
-    ``FAST_SPEECH_PER_CPS``, so a fast sentence gets a faster cue of its own instead of lending
+    ``FAST_SPEECH``, so a fast sentence gets a faster cue of its own instead of lending
     its first words to the previous sentence's cue.
     """
-    for_rate, for_min = latest_ends(tok, b, start, next_start, lim, speech_end_ms)
+    for_rate, for_min = latest_ends(after, start, next_start, lim)
     cost = 0.0
     rate = chars * 1000 / max(for_rate - start, 1)
     if rate > profile.max_cps:
@@ -629,6 +629,7 @@ def _choose_cues(
         return fits and (b + 1 == n or text_costs[b] < LINT_ERROR)
 
     allowed = sentence_rates(tok, ends, usable, profile, lim, speech_end_ms)
+    after = pauses_after(tok, lim, speech_end_ms)
     prefix = [0]
     for length in lengths:
         prefix.append(prefix[-1] + length + 1)
@@ -667,18 +668,29 @@ def _choose_cues(
             )
             if j < n:
                 fixed += brk[b]
-            for oa in offsets:
-                if best[a][oa] == math.inf:
-                    continue
+            usable = [
+                oa
+                for oa in offsets
+                if best[a][oa] < math.inf
+                and tok.starts[a] + START_OFFSETS[oa] + lim.max_duration >= tok.ends[b]
+            ]
+            if not usable or min(best[a][o] for o in usable) + fixed >= max(best[j]):
+                continue  # no timing or offset (both >= 0) can make this cue beat the best ones
+            # Most cues have time to spare even starting late before a next cue starting early:
+            # then no offset changes their timing cost (0), and only the cheapest past counts.
+            latest, earliest = tok.starts[a] + START_OFFSETS[-1], nexts[0][1]
+            if _timing_cost(after[b], chars, latest, earliest, cps, profile, lim) == 0:
+                oa = min(usable, key=lambda o: best[a][o])
+                pairs = [(oa, oj, next_start) for oj, next_start in nexts]
+            else:
+                pairs = [(oa, oj, next_start) for oa in usable for oj, next_start in nexts]
+            for oa, oj, next_start in pairs:
                 start = tok.starts[a] + START_OFFSETS[oa]
-                if start + lim.max_duration < tok.ends[b]:
-                    continue
-                for oj, next_start in nexts:
-                    score = best[a][oa] + fixed + shift[oj] + _timing_cost(
-                        tok, b, chars, start, next_start, cps, profile, lim, speech_end_ms
-                    )
-                    if score < best[j][oj]:
-                        best[j][oj], choice[j][oj] = score, (a, oa, starts)
+                score = best[a][oa] + fixed + shift[oj] + _timing_cost(
+                    after[b], chars, start, next_start, cps, profile, lim
+                )
+                if score < best[j][oj]:
+                    best[j][oj], choice[j][oj] = score, (a, oa, starts)
     cues: list[tuple[int, int, tuple[int, ...], int]] = []
     j, o = n, zero
     while j > 0:

@@ -77,29 +77,39 @@ def gap_after(tok: Tokens, b: int, speech_end_ms: int | None) -> float:
     return math.inf if speech_end_ms is None else speech_end_ms - tok.ends[b]
 
 
-def _chained(tok: Tokens, b: int, lim: Limits) -> bool:
-    """The next word follows word ``b`` within a short pause: a cue ending at ``b`` may run on
-    until the next cue starts (the style guide's "extend into a following pause first")."""
-    return b + 1 < len(tok.texts) and tok.starts[b + 1] - tok.ends[b] < lim.long_pause
+After = tuple[bool, float, float]
+"""What follows a word, for a cue ending on it (``pauses_after``): (chained: the next word
+follows within a short pause, so the cue may run on until the next cue starts; the latest end
+for reading speed otherwise; the latest end for minimum duration otherwise)."""
+
+
+def pauses_after(tok: Tokens, lim: Limits, speech_end_ms: int | None) -> list[After]:
+    """``After`` of every word: a short pause may be used whole (the style guide's "extend into
+    a following pause first"); a long silence or the media end only ``max_end_extension`` for
+    reading speed, but as far as it goes for minimum duration."""
+    n = len(tok.texts)
+    out: list[After] = []
+    for b in range(n):
+        gap = gap_after(tok, b, speech_end_ms)
+        chained = b + 1 < n and gap < lim.long_pause
+        out.append((chained, tok.ends[b] + min(lim.max_extension, gap), tok.ends[b] + gap))
+    return out
 
 
 def latest_ends(
-    tok: Tokens, b: int, start: int, next_start: int | None, lim: Limits, speech_end_ms: int | None
+    after: After, start: int, next_start: int | None, lim: Limits
 ) -> tuple[float, float]:
-    """How late a cue starting at ``start`` and ending with word ``b`` may end: (for reading
-    speed, for minimum duration), never past ``max_duration``.
-
-    Before a short pause the cue may run until the next cue starts (``next_start``); before a
-    long silence or the media end, only ``max_end_extension`` for reading speed, but as far as
-    the silence allows for minimum duration.
-    """
+    """How late a cue starting at ``start`` and ending on a word followed by ``after`` may end:
+    (for reading speed, for minimum duration), never past the next cue's start (``next_start``)
+    nor ``max_duration``."""
+    chained, rate_end, min_end = after
     cap = start + lim.max_duration
-    gap = gap_after(tok, b, speech_end_ms)
-    if next_start is not None and _chained(tok, b, lim):
-        return min(next_start, cap), min(next_start, cap)
-    for_rate = tok.ends[b] + min(lim.max_extension, gap)
-    for_min = tok.ends[b] + gap if next_start is None else min(next_start, tok.ends[b] + gap)
-    return min(for_rate, cap), min(for_min, cap)
+    if chained and next_start is not None:
+        end = min(next_start, cap)
+        return end, end
+    if next_start is not None:
+        min_end = min(next_start, min_end)
+    return min(rate_end, cap), min(min_end, cap)
 
 
 def sentence_rates(
@@ -123,11 +133,12 @@ def sentence_rates(
     """
     n = len(tok.texts)
     rates = [float(profile.max_cps)] * n
+    after = pauses_after(tok, lim, speech_end_ms)
     first = 0
     for last in [*sorted(e for e in sentence_ends if e < n - 1), n - 1]:
         if last < first:
             continue
-        rate = _fastest_cue(tok, first, last, usable, lim, speech_end_ms)
+        rate = _fastest_cue(tok, first, last, usable, lim, after)
         for k in range(first, last + 1):
             rates[k] = max(rates[k], rate)
         first = last + 1
@@ -140,7 +151,7 @@ def _fastest_cue(
     last: int,
     usable: Callable[[int, int], bool],
     lim: Limits,
-    speech_end_ms: int | None,
+    after: Sequence[After],
 ) -> float:
     """Characters a second of the fastest cue in the best split of words ``first..last``
     (0 when no split is usable: then nothing is forced)."""
@@ -156,7 +167,7 @@ def _fastest_cue(
             if a < b and not usable(a, b):
                 break
             start = tok.starts[a]
-            for_rate, for_min = latest_ends(tok, b, start, next_start, lim, speech_end_ms)
+            for_rate, for_min = latest_ends(after[b], start, next_start, lim)
             if (a < b or first == last) and usable(a, b) and for_min - start >= lim.min_duration:
                 best[j] = min(best[j], max(best[a], chars * 1000 / (for_rate - start)))
     return 0.0 if best[last + 1] == math.inf else best[last + 1]
@@ -177,11 +188,12 @@ def time_cues(
     or ``max_duration``.
     """
     starts = [max(0, tok.starts[a] + offset) for a, _, offset in groups]
+    after = pauses_after(tok, lim, speech_end_ms)
     times: list[tuple[int, int]] = []
     for k, (a, b, _) in enumerate(groups):
         start, word_end = starts[k], tok.ends[b]
         next_start = starts[k + 1] if k + 1 < len(groups) else None
-        for_rate, for_min = latest_ends(tok, b, start, next_start, lim, speech_end_ms)
+        for_rate, for_min = latest_ends(after[b], start, next_start, lim)
         chars = len(" ".join(tok.texts[a : b + 1]))
         needed = start + math.ceil(chars * 1000 / profile.max_cps)
         end = max(word_end, min(needed, int(for_rate)))
