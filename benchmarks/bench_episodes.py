@@ -35,6 +35,7 @@ TEXTS = Path(__file__).parent / "episodes"
 VOICES = {
     "water": [("slt", 1.1, -45.0, 4.0), ("kal", 0.9, None, 0.0), ("espeak", 1.3, -40.0, 6.0)],
     "harbour": [("slt", 1.3, None, 0.0), ("kal", 1.2, -40.0, 5.0), ("espeak", 0.9, -45.0, 0.0)],
+    "arctic": [("slt", 1.2, -42.0, 3.0), ("kal", 1.3, -40.0, 0.0), ("espeak", 1.1, None, 5.0)],
 }
 
 

@@ -54,18 +54,31 @@ def sentence_start_share(name: str, out: Path) -> float:
 
 @pytest.mark.slow
 def test_captions_pass_check_without_errors(outputs) -> None:
-    """On the espeak episode. (The slt episode at 1.3x still has one error: not met yet.)"""
+    """On the espeak episode (0.9x: never faster than the reading speed)."""
     name = "harbour-espeak-0.9"
     parsed = read_caption_file(outputs(name) / f"{name}.vtt")
     assert [p for p in check_parsed(parsed, PROFILES["broadcast"]) if p.severity == "error"] == []
 
 
 @pytest.mark.slow
-def test_most_sentences_start_on_a_cue_start(outputs) -> None:
-    """A regression guard at today's level (94% on this episode). The issue's target is 97% on every
-    generated episode; that is NOT met yet (benchmarks/bench_episodes.py prints the table)."""
-    name = "harbour-espeak-0.9"
-    assert sentence_start_share(name, outputs(name)) >= 0.93
+def test_speech_faster_than_the_reading_speed_bends_only_the_reading_speed(outputs) -> None:
+    """slt at 1.3x speaks several sentences faster than 20 characters a second even counting the
+    pause after them: those get faster cues of their own (the style guide's bend), never a rule
+    the speech does not force, and never much past what it forces. (So `check` reports
+    reading-speed errors here: the issue's 0 errors is NOT met on this episode.)"""
+    name = "harbour-slt-1.3"
+    parsed = read_caption_file(outputs(name) / f"{name}.vtt")
+    errors = [p for p in check_parsed(parsed, PROFILES["broadcast"]) if p.severity == "error"]
+    assert {p.rule for p in errors} <= {"reading-speed"}
+    assert max(len(" ".join(c.lines)) / c.duration for c in parsed.captions.cues) <= 24.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["harbour-espeak-0.9", "harbour-slt-1.3"])
+def test_sentences_start_on_a_cue_start(outputs, name: str) -> None:
+    """The issue's target: at least 97% of sentence starts have a cue start within 250 ms, at
+    0.9x and at 1.3x (where the engine used to end a cue with the next sentence's first word)."""
+    assert sentence_start_share(name, outputs(name)) >= 0.97
 
 
 @pytest.mark.slow

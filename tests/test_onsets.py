@@ -57,3 +57,55 @@ def test_starts_never_move_before_the_previous_word_ends_nor_after_the_words_end
 
 def test_no_words_no_work() -> None:
     assert refine_onsets([], np.zeros(SR, dtype=np.float32), SR) == []
+
+
+# --- the pause before a word, on any voice ----------------------------------------------------
+
+
+def audio_with_shapes(*shapes: tuple[float, float, float], total: float = 4.0) -> np.ndarray:
+    """Like ``audio_with_bursts``, with a level (0..1) per (start, end, level) burst."""
+    rng = np.random.default_rng(0)
+    audio = rng.normal(0, 1e-4, int(total * SR)).astype(np.float32)
+    t = np.arange(int(total * SR)) / SR
+    for start, end, level in shapes:
+        mask = (t >= start) & (t < end)
+        audio[mask] += 0.3 * level * np.sin(2 * np.pi * 200 * t[mask]).astype(np.float32)
+    return audio
+
+
+def test_a_stop_consonants_release_is_not_taken_for_the_next_words_onset() -> None:
+    # "supposed." ends in a closure then a short, quiet release burst (1.05-1.09 s); the pause
+    # after it is the longest quiet stretch, and the next word starts after that pause.
+    audio = audio_with_shapes((0.3, 1.0, 1.0), (1.05, 1.09, 0.05), (1.6, 2.2, 1.0))
+    words = [Word(0.3, 1.0, "supposed."), Word(1.4, 2.2, "It")]
+    assert refine_onsets(words, audio, SR)[1].start == pytest.approx(1.6, abs=0.02)
+
+
+def test_a_start_half_a_second_late_is_found_up_to_a_second_earlier() -> None:
+    # Whisper put "Uzbekistan" 0.5 s after its sound began; the search reaches back past it.
+    audio = audio_with_bursts((0.2, 1.0), (1.5, 2.4))
+    words = [Word(0.2, 1.0, "stream."), Word(2.0, 2.4, "Uzbekistan")]
+    assert refine_onsets(words, audio, SR)[1].start == pytest.approx(1.5, abs=0.02)
+
+
+def test_a_word_stretched_over_the_pause_gives_it_back() -> None:
+    # The previous word's end ran over the pause and the next word starts late, with no gap
+    # between them by Whisper's times: after a full stop the pause is searched for anyway.
+    audio = audio_with_bursts((0.2, 1.0), (1.4, 2.2))
+    words = [Word(0.2, 1.6, "one."), Word(1.6, 2.2, "Two")]
+    before, after = refine_onsets(words, audio, SR)
+    assert after.start == pytest.approx(1.4, abs=0.02)
+    assert before.end == pytest.approx(1.0, abs=0.03)
+
+
+def test_after_punctuation_without_a_pause_the_start_stays() -> None:
+    audio = audio_with_bursts((0.2, 2.2))
+    words = [Word(0.2, 1.2, "one,"), Word(1.2, 2.2, "two")]
+    assert refine_onsets(words, audio, SR)[1] == words[1]
+
+
+def test_without_punctuation_or_gap_a_word_is_never_examined() -> None:
+    # Fluent speech keeps Whisper's time even when a pause-like dip lies near the word.
+    audio = audio_with_bursts((0.2, 1.0), (1.4, 2.2))
+    words = [Word(0.2, 1.6, "one"), Word(1.6, 2.2, "two")]
+    assert refine_onsets(words, audio, SR)[1] == words[1]

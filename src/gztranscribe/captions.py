@@ -14,18 +14,21 @@ apart from *choosing* them.
    word lists come from ``wordlists``, shared with the linter (``checking``), and the linter's
    line-balance and sentence-break rules call this module's ``rebalanced`` and
    ``sentence_end``: the engine and ``gztranscribe check`` agree on what a bad break is.
-3. ``_choose_cues`` picks all cue boundaries at once by dynamic programming over break positions.
-   Greedy filling (what most Whisper writers do) commits to a cue before seeing what it leaves for
-   the next one and produces the classic one-word orphan or a cue ending on "the"; the DP sees the
-   whole paragraph and costs only O(words x words-per-cue). The costs come in three tiers (see
-   "cost model" below): what the linter calls an error, what it calls a warning, then style. The
-   first style rule is the *sentence rule* (``_boundary_cost``): every sentence starts a cue, so
-   a cue never shows the end of one sentence and the start of the next that runs on into the
-   following cue ("...on Kazakhstan. It was a surprise to everyone,"); two short whole sentences
-   may share a cue when apart they would break a harder rule.
-4. ``_time_cues`` sets start/end: onset of the first word; end of the last word, extended into a
-   following pause when reading speed or minimum duration needs it; then ``_close_gaps`` chains
-   small gaps.
+3. ``_choose_cues`` picks all cue boundaries at once by dynamic programming over break positions
+   and cue start times. Greedy filling (what most Whisper writers do) commits to a cue before
+   seeing what it leaves for the next one and produces the classic one-word orphan or a cue
+   ending on "the"; the DP sees the whole paragraph and costs only O(words x words-per-cue x
+   offsets^2). The costs come in tiers (see "cost model" below). The *sentence rule*
+   (``_boundary_cost``) ranks above what the linter only warns about: every sentence starts a
+   cue, so a cue never shows the end of one sentence and the start of the next that runs on
+   into the following cue ("...gone nowhere yet. I / would say it is"). When speech is too fast
+   for the reading speed, the sentence keeps its own cues: a cue may start up to 3 frames off its
+   first word's onset (``cue_timing.START_OFFSETS``) to borrow time from a slower neighbour,
+   and past that a cue as fast as the sentence forces (``cue_timing.sentence_rates``) is the
+   bend the style guide allows.
+4. ``cue_timing.time_cues`` sets start/end: onset of the first word (plus the chosen offset);
+   end of the last word, extended into a following pause when reading speed or minimum duration
+   needs it; then ``close_gaps`` chains small gaps.
 5. ``layout_lines`` breaks each cue's text into balanced, bottom-heavy lines.
 
 Words are never dropped, reordered or re-cased: the cues' texts joined by spaces equal the
@@ -36,16 +39,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from . import tokens, wordlists
+from .cue_timing import (
+    LONG_PAUSE,
+    START_OFFSETS,
+    START_TOLERANCE,
+    After,
+    Limits,
+    Tokens,
+    close_gaps,
+    latest_ends,
+    pauses_after,
+    repair,
+    sentence_rates,
+    time_cues,
+)
 from .formats.timestamps import to_millis
-from .profiles import PROFILES, ProfileMillis, StyleProfile, chained_end
+from .profiles import PROFILES, StyleProfile
 from .tokens import sentence_end
 from .types import Captions, Cue, Word
 
 __all__ = [
     "LONG_PAUSE",
+    "START_TOLERANCE",
     "build_cues",
     "layout_lines",
     "lopsided",
@@ -53,9 +70,6 @@ __all__ = [
     "retime_cues",
     "sentence_end",
 ]
-
-LONG_PAUSE = 1.5
-"""Seconds of silence that always end a cue: no caption stays on screen across real silence."""
 
 
 # --- word lists -------------------------------------------------------------------------------
@@ -70,16 +84,20 @@ _PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the
 
 # --- cost model -------------------------------------------------------------------------------
 # The DP minimizes, over all ways to cut the words into cues: the sum of break costs at the cuts
-# plus the sum of cue costs. Numbers are relative; what matters is their order, in three tiers:
+# plus the sum of cue costs. Numbers are relative; what matters is their order:
 #
 # 1. LINT_ERROR: what ``gztranscribe check`` reports as an error (too fast, too short, a cue or
-#    line ending on an article). Paid only when every alternative is worse: when the speech
-#    itself is too fast for the profile.
-# 2. LINT_WARNING: what ``check`` reports as a warning (a one-word cue, a cue or line ending on a
-#    preposition or conjunction, lopsided lines). Paid only to avoid an error.
-# 3. Style: the sentence rule (each sentence starts a cue), then the style guide's order of
-#    breaks (sentence end < clause end < phrase boundary < plain < bad), then shape and fullness.
-#    The sentence rule's worst case (SENTENCE_INSIDE + 2 * STRADDLE) stays below a warning.
+#    line ending on an article). Paid only when every alternative is worse.
+# 2. A sentence start inside a cue (SENTENCE_INSIDE, plus STRADDLE per edge where the cue also
+#    starts or ends mid-sentence: the linter's sentence-break warning). The caption shows the
+#    sentence before it is spoken. Whole short sentences share a cue only where apart they
+#    would break an error-level rule (a cue too short even with its start moved 3 frames).
+# 3. FAST_SPEECH: a cue faster than max_cps, but no faster than its own sentence forces (the
+#    linter still calls it an error; the style guide allows it where speech is that fast).
+# 4. LINT_WARNING: what ``check`` reports as a warning (a one-word cue, a cue or line ending on a
+#    preposition or conjunction, lopsided lines).
+# 5. Style: the style guide's order of breaks (sentence end < clause end < phrase boundary <
+#    plain < bad), a start off the onset, shape and fullness.
 LINT_ERROR, LINT_WARNING = 100.0, 50.0
 #
 # Break costs (between two words; also used, weighted, for line breaks inside a cue).
@@ -93,12 +111,21 @@ ORPHAN = LINT_WARNING  # a one-word cue
 SHORT_SHARE, SHORT_PER_CHAR = 0.3, 0.5  # per char below 30% of a full cue's characters
 RATE_OVER = LINT_ERROR  # reading speed above max_cps even after every allowed extension...
 RATE_PER_CPS = 20.0  # ...plus this per character/second above it
+# ...but a cue no faster than its sentence forces (``cue_timing.sentence_rates``) costs less than
+# hiding a sentence start: the style guide's "allow a faster cue".
+FAST_SPEECH, FAST_SPEECH_PER_CPS = 52.0, 4.0
+RATE_ROUNDING = 0.05  # characters/second: a forced rate, recomputed in another split
+OFFSET_PER_MS = 2.0 / 125  # a cue starting off its first word's onset (cue_timing.START_OFFSETS)
 MIN_DURATION_SHORT = LINT_ERROR  # a cue that cannot last min_duration using the pause after it...
 MIN_DURATION_SHORTFALL = 100.0  # ...plus this times the fraction of min_duration it misses
 # The sentence rule ("cue breaks at sentence ends first"): every sentence start should be a cue
 # start, so a viewer sees each sentence begin on a fresh caption, in time with the voice.
-SENTENCE_INSIDE = 12.0  # each sentence end inside a cue: two short whole sentences may share one
-STRADDLE = 18.0  # ...and a cue holding one must not also start or end mid-sentence (per edge)
+SENTENCE_INSIDE = 75.0  # each sentence end inside a cue: whole sentences share one only to spare an error
+STRADDLE = 20.0  # ...and a cue holding one must not also start or end mid-sentence (per edge)
+# A re-timed foreign file (retime_cues) has no onsets to keep sentences in step with, and
+# `check --fix` must not trade its sentence breaks for one-word cues: there, the rule is style.
+GUESSED_SENTENCE_RULE = (12.0, 18.0)  # (SENTENCE_INSIDE, STRADDLE)
+STRADDLE_AFTER_PAUSE = 18.0  # ...unless a long pause cuts the sentence (see _boundary_cost)
 DANGLING_CLAUSE = 10.0  # a cue holding a clause end (comma, ...) that starts or ends mid-clause
 INNER_PAUSE_FROM, INNER_PAUSE_PER_S = 0.7, 6.0  # text on screen over a pause inside a cue
 UNCLOSABLE_GAP = 8.0  # a small gap that cannot be chained without passing max_duration
@@ -384,15 +411,6 @@ def layout_lines(text_words: Sequence[str], profile: StyleProfile) -> tuple[str,
 # --- preparing words --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Tokens:
-    """Cleaned words: text plus start/end in integer milliseconds, ordered and non-overlapping."""
-
-    texts: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-
 def _ms(seconds: float, fallback: int) -> int:
     return to_millis(seconds) if math.isfinite(seconds) else fallback
 
@@ -405,7 +423,7 @@ def _max_word_ms(text: str, max_duration_ms: int) -> int:
     return min(max(2000, 200 * len(text)), max_duration_ms)
 
 
-def _prepare(words: Sequence[Word], speech_end_ms: int | None, max_duration_ms: int) -> _Tokens:
+def _prepare(words: Sequence[Word], speech_end_ms: int | None, max_duration_ms: int) -> Tokens:
     """Clean Whisper's word times so every later step can trust them.
 
     Whisper gives out-of-order and overlapping words, zero-length words and words stretched over
@@ -442,92 +460,35 @@ def _prepare(words: Sequence[Word], speech_end_ms: int | None, max_duration_ms: 
     if speech_end_ms is not None:
         starts = [min(s, speech_end_ms) for s in starts]
         ends = [min(e, speech_end_ms) for e in ends]
-    return _Tokens(tuple(texts), tuple(starts), tuple(ends))
+    return Tokens(tuple(texts), tuple(starts), tuple(ends))
 
 
 # --- choosing cues ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Limits:
-    """The profile's numbers in integer milliseconds (``ProfileMillis``), and the long pause."""
-
-    min_duration: int
-    max_duration: int
-    min_gap: int
-    close_gap_under: int
-    max_extension: int
-    long_pause: int
-
-    @classmethod
-    def of(cls, profile: StyleProfile) -> _Limits:
-        ms = ProfileMillis.of(profile)
-        return cls(
-            min_duration=ms.min_duration,
-            max_duration=ms.max_duration,
-            min_gap=ms.min_gap,
-            close_gap_under=ms.close_gap_under,
-            max_extension=ms.max_extension,
-            long_pause=round(LONG_PAUSE * 1000),
-        )
-
-    @property
-    def millis(self) -> ProfileMillis:
-        return ProfileMillis(
-            self.min_duration, self.max_duration, self.min_gap, self.close_gap_under,
-            self.max_extension,
-        )  # fmt: skip
-
-
-def _gap_after(tok: _Tokens, b: int, speech_end_ms: int | None) -> float:
-    """Silence after word ``b``: to the next word, to the media end, or unbounded."""
-    if b + 1 < len(tok.texts):
-        return tok.starts[b + 1] - tok.ends[b]
-    return math.inf if speech_end_ms is None else speech_end_ms - tok.ends[b]
-
-
-def _cps_extension(tok: _Tokens, b: int, gap: float, lim: _Limits) -> float:
-    """How far a cue ending at word ``b`` may run into the pause after it for reading speed.
-
-    A short pause between phrases may be used whole (extend first, then allow a faster cue); a
-    long silence, or the end of the speech, only up to ``max_end_extension``.
-    """
-    if b + 1 < len(tok.texts) and gap < lim.long_pause:
-        return gap
-    return min(lim.max_extension, gap)
-
-
 def _cue_cost(
-    tok: _Tokens,
+    tok: Tokens,
     a: int,
     b: int,
     chars: int,
     layout_cost: float,
     costs: Sequence[float],
     profile: StyleProfile,
-    lim: _Limits,
-    speech_end_ms: int | None,
+    lim: Limits,
+    guessed_times: bool = False,
 ) -> float:
-    """Cost of showing words ``a..b`` as one cue (break cost after ``b`` excluded)."""
+    """What showing words ``a..b`` as one cue costs apart from its timing (``_timing_cost``)
+    and the break after ``b``. ``guessed_times``: the words' times are shares of a foreign
+    cue (``retime_cues``), not onsets, so the sentence rule weighs only as style."""
     cost = CUE + LAYOUT_WEIGHT * layout_cost
     if a == b:
         cost += ORPHAN
     short = SHORT_SHARE * profile.max_lines * profile.max_chars_per_line  # 25 for broadcast
     if chars < short:
         cost += SHORT_PER_CHAR * (short - chars)
-    span = tok.ends[b] - tok.starts[a]
-    gap = _gap_after(tok, b, speech_end_ms)
-    shown = min(span + _cps_extension(tok, b, gap, lim), max(span, lim.max_duration))
-    rate = chars * 1000 / max(shown, 1)
-    if rate > profile.max_cps:
-        cost += RATE_OVER + RATE_PER_CPS * (min(rate, 100.0) - profile.max_cps)
-    reachable = span + gap
-    if reachable < lim.min_duration:
-        shortfall = (lim.min_duration - reachable) / lim.min_duration
-        cost += MIN_DURATION_SHORT + MIN_DURATION_SHORTFALL * shortfall
     if (
-        0 < gap < lim.close_gap_under
-        and b + 1 < len(tok.texts)
+        b + 1 < len(tok.texts)
+        and 0 < tok.starts[b + 1] - tok.ends[b] < lim.close_gap_under
         and tok.starts[b + 1] - tok.starts[a] > lim.max_duration
     ):
         cost += UNCLOSABLE_GAP
@@ -535,10 +496,68 @@ def _cue_cost(
         inner = tok.starts[k + 1] - tok.ends[k]
         if inner > INNER_PAUSE_FROM * 1000:
             cost += INNER_PAUSE_PER_S * (inner / 1000 - INNER_PAUSE_FROM)
-    return cost + _boundary_cost(costs, a, b)
+    fragment = _cut_sentence(tok, a, b, costs, lim)
+    if guessed_times:
+        return cost + _boundary_cost(costs, a, b, fragment, GUESSED_SENTENCE_RULE)
+    return cost + _boundary_cost(costs, a, b, fragment)
 
 
-def _boundary_cost(costs: Sequence[float], a: int, b: int) -> float:
+def _timing_cost(
+    after: After,
+    chars: int,
+    start: int,
+    next_start: int | None,
+    allowed_cps: float,
+    profile: StyleProfile,
+    lim: Limits,
+) -> float:
+    """What a cue of ``chars`` characters ending on a word followed by ``after``, shown from
+    ``start`` until at most ``next_start``, costs for reading speed and minimum duration.
+
+    Reading speed above ``max_cps`` is an error, except as far as the speech itself forces it
+    (``allowed_cps``, from ``cue_timing.sentence_rates``): that part costs only
+    ``FAST_SPEECH``, so a fast sentence gets a faster cue of its own instead of lending
+    its first words to the previous sentence's cue.
+    """
+    for_rate, for_min = latest_ends(after, start, next_start, lim)
+    cost = 0.0
+    rate = chars * 1000 / max(for_rate - start, 1)
+    if rate > profile.max_cps:
+        if profile.max_cps < allowed_cps and rate <= allowed_cps + RATE_ROUNDING:
+            cost += FAST_SPEECH + FAST_SPEECH_PER_CPS * (rate - profile.max_cps)
+        else:
+            cost += RATE_OVER + RATE_PER_CPS * (min(rate, 100.0) - profile.max_cps)
+    reachable = for_min - start
+    if reachable < lim.min_duration:
+        shortfall = (lim.min_duration - reachable) / lim.min_duration
+        cost += MIN_DURATION_SHORT + MIN_DURATION_SHORTFALL * shortfall
+    return cost
+
+
+def _cut_sentence(tok: Tokens, a: int, b: int, costs: Sequence[float], lim: Limits) -> bool:
+    """A cue ``a..b`` starts or ends where a sentence is cut by a long pause or by the edge of
+    the text (``check --fix`` re-flows the runs between long pauses, which may begin or end
+    mid-sentence): its words on that side are a fragment that must stand apart from the rest of
+    its sentence anyway."""
+    n = len(tok.texts)
+    if a == 0:
+        head = not tokens.starts_sentence_like(tok.texts[0])
+    else:
+        head = costs[a - 1] != SENTENCE and tok.starts[a] - tok.ends[a - 1] >= lim.long_pause
+    if b + 1 == n:
+        tail = tokens.closing_punctuation(tok.texts[b], None) != "sentence"
+    else:
+        tail = costs[b] != SENTENCE and tok.starts[b + 1] - tok.ends[b] >= lim.long_pause
+    return head or tail
+
+
+def _boundary_cost(
+    costs: Sequence[float],
+    a: int,
+    b: int,
+    fragment: bool = False,
+    rule: tuple[float, float] = (SENTENCE_INSIDE, STRADDLE),
+) -> float:
     """The sentence rule: what a cue ``a..b`` costs for the sentence and clause ends inside it.
 
     ``costs`` are the text break costs (``costs[k]``: after word ``k``). A sentence end inside
@@ -546,15 +565,23 @@ def _boundary_cost(costs: Sequence[float], a: int, b: int) -> float:
     them is worse); if the cue also starts or ends mid-sentence, each such edge costs
     ``STRADDLE``: "Kazakhstan. | It was a surprise to everyone," shows a sentence's start in
     the middle of a caption that is already on screen, and the next sentence then begins its own
-    cue late. Without a sentence end inside, a clause end inside a cue that starts or ends at a
-    weaker boundary than a phrase costs ``DANGLING_CLAUSE`` per such edge.
+    cue late. A ``fragment`` cue (``_cut_sentence``: a long pause or the edge of the text cuts a
+    sentence at one of its ends) pays for one sentence end inside only ``STRADDLE_AFTER_PAUSE``
+    per mid-sentence edge: the cut words would otherwise flash as a cue of their own ("of
+    [pause] influence. That", "Looks like this... Yes, [pause]"). Without a sentence end inside,
+    a clause end inside a cue that starts or ends at a weaker boundary than a phrase costs
+    ``DANGLING_CLAUSE`` per such edge. ``rule``: the (inside, straddle) costs.
     """
+    inside_cost, straddle = rule
     n = len(costs) + 1
     inside = costs[a:b]
     edges = ([costs[a - 1]] if a > 0 else []) + ([costs[b]] if b + 1 < n else [])
     sentence_ends = sum(1 for c in inside if c == SENTENCE)
     if sentence_ends:
-        return SENTENCE_INSIDE * sentence_ends + STRADDLE * sum(
+        if fragment:
+            mid = max(1, sum(1 for edge in edges if edge != SENTENCE))
+            return inside_cost * (sentence_ends - 1) + STRADDLE_AFTER_PAUSE * mid
+        return inside_cost * sentence_ends + straddle * sum(
             1 for edge in edges if edge != SENTENCE
         )
     if inside and min(inside) <= COMMA:  # "...empty, we will": a clause end better than its edges
@@ -563,19 +590,24 @@ def _boundary_cost(costs: Sequence[float], a: int, b: int) -> float:
 
 
 def _choose_cues(
-    tok: _Tokens,
+    tok: Tokens,
     profile: StyleProfile,
-    lim: _Limits,
+    lim: Limits,
     speech_end_ms: int | None,
     break_bonus: frozenset[int] = frozenset(),
-) -> list[tuple[int, int, tuple[int, ...]]]:
-    """Pick cue boundaries by dynamic programming; returns (first, last, line starts) per cue.
+    guessed_times: bool = False,
+) -> list[tuple[int, int, tuple[int, ...], int]]:
+    """Pick cue boundaries and start times by dynamic programming; returns (first word, last
+    word, line starts, start offset in ms) per cue.
 
-    ``best[j]`` is the cheapest way to caption words ``0..j-1``; each step tries every cue
-    ``a..j-1`` that fits ``max_lines`` x ``max_chars_per_line`` and ``max_duration`` and does not
-    span a long pause (those are hard limits; a single word is always allowed so no input is
-    ever unplaceable). ``break_bonus`` marks positions that deserve a cheaper break (the original
-    cue boundaries when re-timing a foreign file).
+    ``best[j][o]`` is the cheapest way to caption words ``0..j-1`` when the cue after them
+    starts ``START_OFFSETS[o]`` from word ``j``'s onset; each step tries every cue ``a..j-1``
+    that fits ``max_lines`` x ``max_chars_per_line`` and ``max_duration`` and does not span a
+    long pause (those are hard limits; a single word is always allowed so no input is ever
+    unplaceable), with every start offset of its own and of the next cue. An offset costs a
+    little (``OFFSET_PER_MS``), so a cue starts on its word's onset unless moving it spares a
+    rule. ``break_bonus`` marks positions that deserve a cheaper break (the original cue
+    boundaries when re-timing a foreign file, whose word times are ``guessed_times``).
     """
     n = len(tok.texts)
     lengths = [len(t) for t in tok.texts]
@@ -589,16 +621,31 @@ def _choose_cues(
         )
         for i in range(n - 1)
     ]
+    ends = [k for k, c in enumerate(text_costs) if c == SENTENCE]
+    width, max_lines = profile.max_chars_per_line, profile.max_lines
+
+    def usable(a: int, b: int) -> bool:
+        fits = _line_count(lengths[a : b + 1], width) <= max_lines
+        return fits and (b + 1 == n or text_costs[b] < LINT_ERROR)
+
+    allowed = sentence_rates(tok, ends, usable, profile, lim, speech_end_ms)
+    after = pauses_after(tok, lim, speech_end_ms)
     prefix = [0]
     for length in lengths:
         prefix.append(prefix[-1] + length + 1)
-    width, max_lines = profile.max_chars_per_line, profile.max_lines
-    best = [math.inf] * (n + 1)
-    choice: list[tuple[int, tuple[int, ...]]] = [(0, (0,))] * (n + 1)
-    best[0] = 0.0
+    offsets = range(len(START_OFFSETS))
+    zero = START_OFFSETS.index(0)
+    shift = [OFFSET_PER_MS * abs(off) for off in START_OFFSETS]
+    best = [[math.inf] * len(START_OFFSETS) for _ in range(n + 1)]
+    choice: list[list[tuple[int, int, tuple[int, ...]]]] = [
+        [(0, zero, (0,))] * len(START_OFFSETS) for _ in range(n + 1)
+    ]
+    best[0] = [shift[o] if tok.starts[0] + START_OFFSETS[o] >= 0 else math.inf for o in offsets]
     for j in range(1, n + 1):
         b = j - 1
+        nexts = [(o, tok.starts[j] + START_OFFSETS[o]) for o in offsets] if j < n else [(zero, None)]
         lines, cur = 0, -1  # greedy fill from the right, extended word by word to the left
+        cps = math.inf
         for a in range(b, -1, -1):
             if a < b and (
                 tok.starts[a + 1] - tok.ends[a] >= lim.long_pause
@@ -611,87 +658,47 @@ def _choose_cues(
                 lines, cur = lines + 1, lengths[a]
             if a < b and lines > max_lines:
                 break
-            if best[a] == math.inf:
+            cps = min(cps, allowed[a])
+            if min(best[a]) == math.inf:
                 continue
             starts, layout_cost = _layout(lengths[a:j], text_costs[a:b], profile)
             chars = prefix[j] - prefix[a] - 1
-            score = best[a] + _cue_cost(
-                tok, a, b, chars, layout_cost, text_costs, profile, lim, speech_end_ms
+            fixed = _cue_cost(
+                tok, a, b, chars, layout_cost, text_costs, profile, lim, guessed_times
             )
             if j < n:
-                score += brk[b]
-            if score < best[j]:
-                best[j], choice[j] = score, (a, starts)
-    cues: list[tuple[int, int, tuple[int, ...]]] = []
-    j = n
+                fixed += brk[b]
+            usable = [
+                oa
+                for oa in offsets
+                if best[a][oa] < math.inf
+                and tok.starts[a] + START_OFFSETS[oa] + lim.max_duration >= tok.ends[b]
+            ]
+            if not usable or min(best[a][o] for o in usable) + fixed >= max(best[j]):
+                continue  # no timing or offset (both >= 0) can make this cue beat the best ones
+            # Most cues have time to spare even starting late before a next cue starting early:
+            # then no offset changes their timing cost (0), and only the cheapest past counts.
+            latest, earliest = tok.starts[a] + START_OFFSETS[-1], nexts[0][1]
+            if _timing_cost(after[b], chars, latest, earliest, cps, profile, lim) == 0:
+                oa = min(usable, key=lambda o: best[a][o])
+                pairs = [(oa, oj, next_start) for oj, next_start in nexts]
+            else:
+                pairs = [(oa, oj, next_start) for oa in usable for oj, next_start in nexts]
+            for oa, oj, next_start in pairs:
+                start = tok.starts[a] + START_OFFSETS[oa]
+                score = best[a][oa] + fixed + shift[oj] + _timing_cost(
+                    after[b], chars, start, next_start, cps, profile, lim
+                )
+                if score < best[j][oj]:
+                    best[j][oj], choice[j][oj] = score, (a, oa, starts)
+    cues: list[tuple[int, int, tuple[int, ...], int]] = []
+    j, o = n, zero
     while j > 0:
-        a, starts = choice[j]
-        cues.append((a, j - 1, starts))
-        j = a
+        a, oa, starts = choice[j][o]
+        cues.append((a, j - 1, starts, START_OFFSETS[oa]))
+        j, o = a, oa
     cues.reverse()
     return cues
-
-
-# --- timing -----------------------------------------------------------------------------------
-
-
-def _time_cues(
-    tok: _Tokens,
-    groups: Sequence[tuple[int, int, tuple[int, ...]]],
-    profile: StyleProfile,
-    lim: _Limits,
-    speech_end_ms: int | None,
-) -> list[tuple[int, int]]:
-    """Start at the first word's onset; end at the last word's end, extended only when needed.
-
-    Extension order (the style guide's "extend into a following pause first, then allow a faster
-    cue"): up to the reading-speed need, within a short pause or ``max_end_extension`` of a long
-    one; then up to ``min_duration`` as far as the pause allows. Never past the next word, the
-    media end or ``max_duration``.
-    """
-    times: list[tuple[int, int]] = []
-    for a, b, _ in groups:
-        start, word_end = tok.starts[a], tok.ends[b]
-        gap = _gap_after(tok, b, speech_end_ms)
-        chars = len(" ".join(tok.texts[a : b + 1]))
-        needed = start + math.ceil(chars * 1000 / profile.max_cps)
-        end = max(word_end, min(needed, word_end + int(_cps_extension(tok, b, gap, lim))))
-        end = max(end, int(min(start + lim.min_duration, word_end + gap)))  # gap may be inf
-        end = min(end, max(start + lim.max_duration, word_end))
-        times.append((start, end))
-    return times
-
-
-def _repair(times: list[tuple[int, int]], speech_end_ms: int | None) -> list[tuple[int, int]]:
-    """Guarantee ordered, non-overlapping cues with end > start, even on degenerate word times."""
-    fixed: list[tuple[int, int]] = []
-    prev_end = 0
-    for start, end in times:
-        start = max(start, prev_end, 0)
-        end = max(end, start + 1)
-        fixed.append((start, end))
-        prev_end = end
-    if speech_end_ms is not None and fixed and fixed[-1][1] > speech_end_ms:
-        limit = speech_end_ms
-        for i in range(len(fixed) - 1, -1, -1):
-            start, end = fixed[i]
-            end = min(end, limit)
-            start = min(start, end - 1)
-            if start < 0:  # no room left before the media end: give up on it, keep validity
-                return _repair(times, None)
-            fixed[i] = (start, end)
-            limit = start
-    return fixed
-
-
-def _close_gaps(times: list[tuple[int, int]], lim: _Limits) -> list[tuple[int, int]]:
-    """Every cue's end after the gap rule with the next cue (``profiles.chained_end``)."""
-    ms = lim.millis
-    out = list(times)
-    for i in range(len(out) - 1):
-        start, end = out[i]
-        out[i] = (start, chained_end(start, end, out[i + 1][0], ms))
-    return out
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -711,17 +718,18 @@ def _build(
     break_bonus: frozenset[int] = frozenset(),
 ) -> Captions:
     end_ms = _speech_end_ms(speech_end)
-    lim = _Limits.of(profile)
+    lim = Limits.of(profile)
     tok = _prepare(words, end_ms, lim.max_duration)
     if not tok.texts:
         return Captions(())
-    groups = _choose_cues(tok, profile, lim, end_ms, break_bonus)
-    times = _close_gaps(_repair(_time_cues(tok, groups, profile, lim, end_ms), end_ms), lim)
+    groups = _choose_cues(tok, profile, lim, end_ms, break_bonus, guessed_times=bool(break_bonus))
+    timed = time_cues(tok, [(a, b, off) for a, b, _, off in groups], profile, lim, end_ms)
+    times = close_gaps(repair(timed, end_ms), lim)
     cues = tuple(
         Cue(
             start=start / 1000, end=end / 1000, lines=_lines_from(tok.texts[a : b + 1], line_starts)
         )
-        for (a, b, line_starts), (start, end) in zip(groups, times, strict=True)
+        for (a, b, line_starts, _), (start, end) in zip(groups, times, strict=True)
     )
     return Captions(cues)
 
