@@ -159,13 +159,16 @@ class _ScriptedModel:
         return iter([NS(text=said, words=words, avg_logprob=-0.2, no_speech_prob=0.01)]), None
 
 
+def _said(text: str) -> Segment:
+    return seg([Word(1.0 + 0.4 * i, 1.3 + 0.4 * i, w) for i, w in enumerate(text.split())])
+
+
 def test_a_loop_the_glossarys_hotwords_cause_is_heard_again_without_them() -> None:
     from gztranscribe.transcribe import DecodeOptions, Transcriber
 
     model = _ScriptedModel()
     transcriber = Transcriber(source=None, model=model)  # type: ignore[arg-type]
-    looped = seg([Word(1.0 + 0.4 * i, 1.3 + 0.4 * i, w) for i, w in enumerate(
-        "Olaf Scholz, Olaf Scholz, Olaf Scholz, coz coz coz coz".split())])
+    looped = _said("Olaf Scholz, Olaf Scholz, Olaf Scholz, coz coz coz coz")
     options = DecodeOptions(hotwords="Cosco, Olaf Scholz.")
     result = transcriber._unloop(silence(8.0), [looped], options)
     assert model.calls == ["Cosco, Olaf Scholz.", None], "first with the names, then without"
@@ -177,7 +180,7 @@ def test_a_loop_without_hotwords_is_heard_again_once() -> None:
 
     model = _ScriptedModel()
     transcriber = Transcriber(source=None, model=model)  # type: ignore[arg-type]
-    looped = seg([Word(1.0 + 0.4 * i, 1.3 + 0.4 * i, w) for i, w in enumerate("so so so so so".split())])
+    looped = _said("so so so so so")
     result = transcriber._unloop(silence(8.0), [looped], DecodeOptions())
     assert model.calls == [None]
     assert " ".join(s.text for s in result) == "Olaf Sholes allowed Costco to buy."

@@ -234,6 +234,7 @@ def test_ordinary_words_and_other_names_are_left_alone(transcribed: str) -> None
         (Glossary.of("Kremlin: crumbling"), "the crumbling walls", "the Kremlin walls"),  # asked for
         (Glossary.of("Will"), "I will go, Will.", "I will go, Will."),  # an ordinary word as a term
         (Glossary.of("Main Street"), "along main street", "along Main Street"),
+        (Glossary.of("Northern Sea Route"), "its northern border", "its northern border"),  # one word
         # one sound off an 8-sound name, not a word, not a known name: a near-miss (the old
         # Metaphone rule kept "Brooksfield"; the sound budget of a long name now takes it)
         (Glossary.of("Dana Miller", "Brookfield"), "Dana Millar in Brooksfield", "Dana Miller in Brookfield"),

@@ -38,7 +38,9 @@ How a transcript word is corrected, in order (each rule is a row in tests/test_g
   when the variant is an ordinary word; the user asked for it.
 - The same letters in another case or split differently ("bremmer", "nato", "Kazakh stan"):
   respelled, unless the term is a single ordinary English word (a glossary "Will" never capitalises
-  "will") or a merge would swallow an ordinary word ("crime a" is never "Crimea").
+  "will"; nor one lowercase dictionary word: "its northern border" keeps its "northern" beside
+  a "Northern Sea Route", while "main street" becomes a term "Main Street"), or a merge would
+  swallow an ordinary word ("crime a" is never "Crimea").
 - A near-miss ("Kazakstan", "Bremer's", "Canakstan", "Nasir Bayev", "Tash Korgan"): replaced only
   when all hold:
     * the term has at least 6 letters (shorter ones, "NATO", "Putin", are only respelled or matched
@@ -551,6 +553,8 @@ class _Matcher:
         n = len(span)
         if n == len(entry.tokens) == 1 and entry.common:
             return False  # a glossary "Will" leaves "will" alone
+        if n == 1 and span[0].core.islower() and is_english_word(span[0].core):
+            return False  # "its northern border" is not the "Northern" of "Northern Sea Route"
         if n > len(entry.tokens) and any(_is_common(p.core) for p in span):
             return False  # "crime a" is not "Crimea"
         return tuple(p.core for p in span) != entry.tokens
