@@ -15,7 +15,7 @@ from pathlib import Path
 import jiwer
 import numpy as np
 import pytest
-from conftest import EVAL, MEDIA
+from conftest import EVAL, MEDIA, SAMPLE
 from longform import MixSettings, Words, cut, load_clips, make_mix, pink_noise, score
 from whisper_normalizer.english import EnglishTextNormalizer
 
@@ -87,6 +87,15 @@ def test_examination_windows_pad_join_and_split_long_gaps() -> None:
     windows = cov.examination_windows([(0.0, 70.0)], 70.0)
     assert all(b - a <= 28.0 + 1e-9 for a, b in windows)
     assert windows[0][0] == 0.0 and windows[-1][1] == 70.0
+
+
+def test_only_stretches_no_decode_window_can_reach_are_examined_ahead() -> None:
+    stretches = [(0.0, 3.5), (4.0, 4.5), (4.9, 9.0), (30.0, 31.0), (40.0, 41.0)]
+    windows = [(5.0, 28.0), (40.2, 40.9)]
+    # the intro (well clear of the first window), a long stretch after the last word; not a
+    # short burst, nor anything a window's words could reach
+    assert cov.beyond(stretches, windows) == [(0.0, 3.5), (30.0, 31.0)]
+    assert cov.beyond(stretches, []) == [(0.0, 3.5), (4.9, 9.0), (30.0, 31.0), (40.0, 41.0)]
 
 
 # --- the model's verdict -------------------------------------------------------------------------
@@ -265,6 +274,25 @@ def test_a_batch_says_which_file_had_no_speech_even_when_quiet(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     warned = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
     assert warned == ["warning: silence.wav: no speech found: the transcript and captions are empty"]
+
+
+def test_an_intro_is_examined_once_beside_the_main_pass_and_judged_not_speech(
+    transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gztranscribe.transcribe import Transcriber
+
+    decoded: list[tuple[float, float]] = []
+    alone = Transcriber._decode_alone
+
+    def counting(self, audio, start, end, *args, **kwargs):  # type: ignore[no-untyped-def]
+        decoded.append((start, end))
+        return alone(self, audio, start, end, *args, **kwargs)
+
+    monkeypatch.setattr(Transcriber, "_decode_alone", counting)
+    transcript = transcriber.transcribe(extract_audio(SAMPLE))  # 2 s of music, then speech
+    assert [(e.start, e.outcome) for e in transcript.coverage.examined] == [(0.0, cov.NOT_SPEECH)]
+    assert len(decoded) == 1, "decoded ahead and used, not decoded again"
+    assert transcript.words[0].start > 2.0
 
 
 def test_a_falsetto_passage_the_speech_detector_misses_is_heard(transcriber) -> None:

@@ -18,7 +18,6 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .batch import default_jobs
 from .cli_common import (
     ALL_SETTINGS,
     CAPTION_OPTIONS,
@@ -191,7 +190,7 @@ def batch(
 
     Skips files already done, keeps going past bad ones, and ends with a report.
     """
-    from .batch import REPORT_NAME, run_batch
+    from .batch import REPORT_NAME, default_jobs, run_batch
     from .settings import resolve_settings
 
     with handle_errors():

@@ -182,6 +182,19 @@ def uncovered(
     ]
 
 
+def beyond(
+    stretches: Sequence[Region], windows: Sequence[Region], options: CoverageOptions = CoverageOptions()
+) -> list[Region]:
+    """Audible stretches no word of these decode windows can account for (``uncovered`` finds
+    them whole whatever the windows hear): each is long enough to examine and keeps a word's
+    reach plus an examination's padding away from every window."""
+    margin = options.word_reach + 2 * options.pad
+    return [
+        (a, b) for a, b in stretches
+        if b - a >= options.min_gap and all(b <= s - margin or a >= e + margin for s, e in windows)
+    ]
+
+
 def examination_windows(
     gaps: Sequence[Region], duration: float, options: CoverageOptions = CoverageOptions(),
     stretches: Sequence[Region] = (),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
@@ -131,6 +131,22 @@ class Transcriber:
         stretches = cov.audible_stretches(level)
         regions = cov.widen(self._speech_regions(audio, options), stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
+        with ThreadPoolExecutor(max_workers=1) as early:
+            # Audible stretches that no decode window reaches (a music intro) are examined beside
+            # the main pass, on a lane that would otherwise wait for the last batch.
+            far = cov.examination_windows(cov.beyond(stretches, windows), duration, stretches=stretches)
+            ahead = {w: early.submit(self._decode_alone, audio, *w, options)
+                     for w in (far if options.examine_audible else [])}
+            return self._transcribe(
+                audio, options, on_progress, source, phase, level, stretches, regions, windows, ahead
+            )
+
+    def _transcribe(
+        self, audio: np.ndarray, options: DecodeOptions, on_progress: ProgressCallback | None,
+        source: str, phase: PhaseCallback, level: cov.Loudness, stretches: list[Region],
+        regions: list[Region], windows: list[Region], ahead: dict[Region, Future[list[Segment]]],
+    ) -> Transcript:
+        duration = len(audio) / SAMPLE_RATE
         phase(TRANSCRIBING)
         segments, language = self._decode(audio, windows, options, duration, on_progress)
         tried: set[Region] = set()
@@ -156,7 +172,7 @@ class Transcriber:
         segments = self._unloop(audio, segments, options)
         coverage = cov.Coverage()
         if options.examine_audible:
-            segments, coverage = self._cover_audible(audio, segments, options, level, stretches)
+            segments, coverage = self._cover_audible(audio, segments, options, level, stretches, ahead)
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
         if on_progress:
@@ -199,16 +215,20 @@ class Transcriber:
 
     def _cover_audible(
         self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions,
-        level: cov.Loudness, stretches: list[Region],
+        level: cov.Loudness, stretches: list[Region], ahead: dict[Region, Future[list[Segment]]],
     ) -> tuple[list[Segment], cov.Coverage]:
-        """Decode, each on its own, the audible stretches no word accounts for, and keep the verdict."""
+        """Decode, each on its own, the audible stretches no word accounts for, and keep the verdict.
+
+        ``ahead``: stretches already being decoded, by their examination window."""
         duration = len(audio) / SAMPLE_RATE
         words = [w for seg in segments for w in seg.words]
         gaps = cov.uncovered(stretches, words)
         examined: list[cov.Examined] = []
         windows = cov.examination_windows(gaps, duration, stretches=stretches)
         with ThreadPoolExecutor(max_workers=self.options.plan()[0]) as pool:  # independent stretches
-            heard = list(pool.map(lambda w: self._decode_alone(audio, *w, options), windows))
+            found = [ahead[w] if w in ahead else pool.submit(self._decode_alone, audio, *w, options)
+                     for w in windows]
+            heard = [f.result() for f in found]
         for (start, end), found in zip(windows, heard, strict=True):
             mine = [(max(a, start), min(b, end)) for a, b in gaps if a < end and b > start]
             if not mine:
