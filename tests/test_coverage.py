@@ -154,8 +154,9 @@ def test_words_the_model_does_not_believe_leave_the_stretch_unsure() -> None:
 class _ScriptedModel:
     """Answers a sequential decode as a model would: loops while given the glossary's hotwords."""
 
-    def __init__(self) -> None:
+    def __init__(self, offset: float = 0.0) -> None:
         self.calls: list[str | None] = []
+        self.offset = offset  # where in the piece the model's words begin
 
     def transcribe(self, piece: np.ndarray, **options: object):
         from types import SimpleNamespace as NS
@@ -163,7 +164,7 @@ class _ScriptedModel:
         hotwords = options.get("hotwords")
         self.calls.append(hotwords)  # type: ignore[arg-type]
         said = "Olaf Scholz, Olaf Scholz, Olaf Scholz," if hotwords else "Olaf Sholes allowed Costco to buy."
-        words = [NS(word=" " + w, start=0.5 * i, end=0.5 * i + 0.4, probability=0.9)
+        words = [NS(word=" " + w, start=self.offset + 0.5 * i, end=self.offset + 0.5 * i + 0.4, probability=0.9)
                  for i, w in enumerate(said.split())]
         return iter([NS(text=said, words=words, avg_logprob=-0.2, no_speech_prob=0.01)]), None
 
@@ -182,6 +183,31 @@ def test_a_loop_the_glossarys_hotwords_cause_is_heard_again_without_them() -> No
     result = transcriber._unloop(silence(8.0), [looped], options)
     assert model.calls == ["Cosco, Olaf Scholz.", None], "first with the names, then without"
     assert " ".join(s.text for s in result) == "Olaf Sholes allowed Costco to buy."
+
+
+def test_words_before_a_hotword_loop_keep_the_first_hearing() -> None:
+    from gztranscribe.transcribe import DecodeOptions, Transcriber
+
+    model = _ScriptedModel(offset=2.2)  # the piece starts 0.2 s before the run: words from 3.0 s
+    transcriber = Transcriber(source=None, model=model)  # type: ignore[arg-type]
+    looped = _said("In Hamburg, the Mitsotakis of Olaf Scholz, Olaf Scholz, Olaf Scholz, coz coz coz coz")
+    result = transcriber._unloop(silence(12.0), [looped], DecodeOptions(hotwords="Mitsotakis, Olaf Scholz."))
+    assert " ".join(w.text for s in result for w in s.words) == (
+        "In Hamburg, the Mitsotakis of Olaf Sholes allowed Costco to buy."
+    ), "the hint's spelling up to the loop, the hint-free hearing from it on"
+
+
+@pytest.mark.parametrize(
+    ("text", "onset"),
+    [
+        ("the government of Olaf Scholz, Olaf Scholz, Olaf Scholz, coz", 3),
+        ("so so so so", 0),
+        ("a plain sentence with no repeats", None),
+        ("", None),
+    ],
+)
+def test_where_a_loop_begins(text: str, onset: int | None) -> None:
+    assert cov.loop_onset(text.split()) == onset
 
 
 def test_a_loop_without_hotwords_is_heard_again_once() -> None:

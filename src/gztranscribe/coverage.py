@@ -282,6 +282,19 @@ def judge(found: Sequence[Segment], gaps: Sequence[Region]) -> tuple[Examined, l
     return Examined(start, end, UNSURE if believed else NOT_SPEECH, 0, heard), []
 
 
+def loop_onset(words: Sequence[str]) -> int | None:
+    """Where the first repeat of ``is_looping``'s kind begins: the index of the first word of a
+    phrase said 3+ times in a row (a word 4+ times), or None."""
+    tokens = [re.sub(r"[^\w']", "", w.lower()) for w in words]
+    onsets = [
+        i
+        for n, times in ((1, 4), *((k, 3) for k in range(2, 9)))
+        for i in range(len(tokens) - n * times + 1)
+        if tokens[i] and all(tokens[i + k * n : i + (k + 1) * n] == tokens[i : i + n] for k in range(1, times))
+    ]
+    return min(onsets, default=None)
+
+
 def is_looping(text: str) -> bool:
     """A decode stuck in a loop: a phrase repeated 3+ times in a row, or a word 4+ times.
 

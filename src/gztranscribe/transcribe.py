@@ -204,9 +204,15 @@ class Transcriber:
             again = self._decode_alone(audio, start, end, options, retries=True)
             if options.hotwords and (not again or cov.is_looping(" ".join(s.text for s in again))):
                 # A glossary's names, given as hotwords, can themselves be what the model repeats
-                # ("Olaf Scholz, Olaf Scholz, Olaf Scholz"): hear the stretch without them; the
-                # glossary still corrects the spelling afterwards.
+                # ("Olaf Scholz, Olaf Scholz, Olaf Scholz"): hear the stretch without them, and
+                # keep the first hearing's words up to the loop (names the hint got right).
                 again = self._decode_alone(audio, start, end, replace(options, hotwords=None), retries=True)
+                words = [w for s in run for w in s.words]
+                onset = cov.loop_onset([w.text for w in words])
+                if again and onset:
+                    cut = words[onset].start
+                    again = [s for s in (*(_keep_words(s, [(start, cut)]) for s in run),
+                                         *(_keep_words(s, [(cut, end)]) for s in again)) if s is not None]
             if again and not cov.is_looping(" ".join(s.text for s in again)):
                 result.extend(again)
             else:
