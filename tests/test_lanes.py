@@ -42,3 +42,37 @@ def test_a_recording_of_several_windows_has_the_same_words_on_one_lane_or_two(tr
     two, one = transcriber.transcribe(audio), one_lane.transcribe(audio)
     assert [(w.text, w.start, w.end) for w in two.words] == [(w.text, w.start, w.end) for w in one.words]
     assert len(two.words) > 80
+
+
+def test_an_interrupt_drops_the_windows_not_yet_started() -> None:
+    """Ctrl-C during a long file must not wait for every queued window to be decoded."""
+    import threading
+
+    from gztranscribe.transcribe import interruptible_pool
+
+    started: list[int] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def window(i: int) -> None:
+        started.append(i)
+        inside.set()
+        release.wait(5)
+
+    with pytest.raises(KeyboardInterrupt), interruptible_pool(1) as pool:
+        for i in range(6):
+            pool.submit(window, i)
+        inside.wait(5)
+        threading.Timer(0.3, release.set).start()  # the window inside the model finishes...
+        raise KeyboardInterrupt
+    assert started == [0], "...and the five still queued are never started"
+
+
+def test_a_pool_left_normally_finishes_all_its_work() -> None:
+    from gztranscribe.transcribe import interruptible_pool
+
+    done: list[int] = []
+    with interruptible_pool(2) as pool:
+        for i in range(6):
+            pool.submit(done.append, i)
+    assert sorted(done) == list(range(6))

@@ -8,8 +8,9 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
@@ -131,21 +132,36 @@ class Transcriber:
         stretches = cov.audible_stretches(level)
         regions = cov.widen(self._speech_regions(audio, options), stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
-        with ThreadPoolExecutor(max_workers=1) as early:
+        with interruptible_pool(1) as early:
             # Audible stretches that no decode window reaches (a music intro) are examined beside
             # the main pass, on a lane that would otherwise wait for the last batch.
             far = cov.examination_windows(cov.beyond(stretches, windows), duration, stretches=stretches)
             ahead = {w: early.submit(self._decode_alone, audio, *w, options)
                      for w in (far if options.examine_audible else [])}
-            return self._transcribe(
-                audio, options, on_progress, source, phase, level, stretches, regions, windows, ahead
-            )
+            segments, language = self._hear(audio, regions, windows, options, on_progress, phase)
+            coverage = cov.Coverage()
+            if options.examine_audible:
+                segments, coverage = self._cover_audible(audio, segments, options, level, stretches, ahead)
+        if options.refine_onsets:
+            segments = _with_refined_onsets(segments, audio)
+        if on_progress:
+            on_progress(duration, duration)
+        return Transcript(
+            segments=tuple(segments),
+            language=language or options.language or "",
+            duration=duration,
+            model=self.source.name,
+            options=options.as_dict(),
+            source=source,
+            coverage=coverage,
+        )
 
-    def _transcribe(
-        self, audio: np.ndarray, options: DecodeOptions, on_progress: ProgressCallback | None,
-        source: str, phase: PhaseCallback, level: cov.Loudness, stretches: list[Region],
-        regions: list[Region], windows: list[Region], ahead: dict[Region, Future[list[Segment]]],
-    ) -> Transcript:
+    def _hear(
+        self, audio: np.ndarray, regions: list[Region], windows: list[Region], options: DecodeOptions,
+        on_progress: ProgressCallback | None, phase: PhaseCallback,
+    ) -> tuple[list[Segment], str | None]:
+        """The batched pass over the windows, repair rounds for speech regions left wordless, and
+        loops decoded again."""
         duration = len(audio) / SAMPLE_RATE
         phase(TRANSCRIBING)
         segments, language = self._decode(audio, windows, options, duration, on_progress)
@@ -169,23 +185,7 @@ class Transcriber:
             if not extra:
                 break
             segments = _ordered(segments + extra)
-        segments = self._unloop(audio, segments, options)
-        coverage = cov.Coverage()
-        if options.examine_audible:
-            segments, coverage = self._cover_audible(audio, segments, options, level, stretches, ahead)
-        if options.refine_onsets:
-            segments = _with_refined_onsets(segments, audio)
-        if on_progress:
-            on_progress(duration, duration)
-        return Transcript(
-            segments=tuple(segments),
-            language=language or options.language or "",
-            duration=duration,
-            model=self.source.name,
-            options=options.as_dict(),
-            source=source,
-            coverage=coverage,
-        )
+        return self._unloop(audio, segments, options), language
 
     def _unloop(self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions) -> list[Segment]:
         """Re-decode, sequentially and on its own, each run of segments the batched pass looped in.
@@ -231,7 +231,7 @@ class Transcriber:
         gaps = cov.uncovered(stretches, words)
         examined: list[cov.Examined] = []
         windows = cov.examination_windows(gaps, duration, stretches=stretches)
-        with ThreadPoolExecutor(max_workers=self.options.plan()[0]) as pool:  # independent stretches
+        with interruptible_pool(self.options.plan()[0]) as pool:  # independent stretches
             found = [ahead[w] if w in ahead else pool.submit(self._decode_alone, audio, *w, options)
                      for w in windows]
             heard = [f.result() for f in found]
@@ -323,7 +323,7 @@ class Transcriber:
             if on_progress:
                 on_progress(duration * len(parts[0]) / len(windows), duration)
         done = sum(len(parts[i]) for i in decoded)
-        with ThreadPoolExecutor(max_workers=lanes) as pool:
+        with interruptible_pool(lanes) as pool:
             running = {pool.submit(decode, part): i for i, part in enumerate(parts) if i not in decoded}
             for future in as_completed(running):
                 decoded[running[future]] = future.result()[0]
@@ -345,6 +345,20 @@ class Transcriber:
         if self._pipeline is None:
             self._pipeline = BatchedInferencePipeline(self.model)
         return self._pipeline
+
+
+@contextmanager
+def interruptible_pool(workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A thread pool whose queued work is dropped when the caller stops (Ctrl-C, an error): a
+    plain ``with ThreadPoolExecutor`` would decode every window still queued before letting go.
+    Calls already inside the model finish (CTranslate2 cannot be stopped mid-batch)."""
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _with_refined_onsets(segments: list[Segment], audio: np.ndarray) -> list[Segment]:
