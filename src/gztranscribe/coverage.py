@@ -9,6 +9,7 @@ reported, so a producer knows which passage to check. Pure numpy, no I/O.
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .onsets import HOP, energy_db
-from .speech import Region
+from .speech import Region, merge_regions
 from .types import Segment, Word
 
 # Outcomes of examining a stretch on its own.
@@ -157,14 +158,8 @@ def subtract(regions: Sequence[Region], holes: Sequence[Region]) -> list[Region]
 
 def word_reach(words: Sequence[Word], reach: float, longest: float = 1.5) -> list[Region]:
     """The audio each word accounts for, merged into runs."""
-    runs: list[Region] = []
-    for w in words:
-        a, b = w.start - reach, min(w.end, w.start + longest) + reach
-        if runs and a <= runs[-1][1]:
-            runs[-1] = (runs[-1][0], max(runs[-1][1], b))
-        else:
-            runs.append((a, b))
-    return runs
+    spans = ((w.start - reach, min(w.end, w.start + longest) + reach) for w in words)
+    return merge_regions(spans, max_gap=0.0, max_len=math.inf)
 
 
 def total(regions: Sequence[Region]) -> float:
@@ -193,6 +188,23 @@ def beyond(
         (a, b) for a, b in stretches
         if b - a >= options.min_gap and all(b <= s - margin or a >= e + margin for s, e in windows)
     ]
+
+
+def measure(
+    stretches: Sequence[Region], words: Sequence[Word], level: Loudness, examined: Sequence[Examined],
+    options: CoverageOptions = CoverageOptions(),
+) -> Coverage:
+    """The record of one recording: audible seconds, those within a word's reach, what was
+    examined, and what stays audible but wordless."""
+    audible = total(stretches)
+    reach = word_reach(words, options.word_reach, options.longest_word)
+    return Coverage(
+        audible=audible,
+        covered=audible - total(subtract(stretches, reach)),
+        noise_floor_db=level.floor,
+        examined=tuple(examined),
+        unheard=tuple(still_unheard(stretches, words, examined, options)),
+    )
 
 
 def examination_windows(
@@ -243,17 +255,8 @@ def still_unheard(
     """Audible, wordless stretches >= ``warn_min`` that the model did not judge to be non-speech."""
     cleared = [(e.start, e.end) for e in examined if e.outcome == NOT_SPEECH]
     gaps = subtract(uncovered(stretches, words, options), cleared)
-    return [(a, b) for a, b in merge_close(gaps, options.bridge) if b - a >= options.warn_min]
-
-
-def merge_close(regions: Sequence[Region], gap: float) -> list[Region]:
-    merged: list[Region] = []
-    for a, b in sorted(regions):
-        if merged and a - merged[-1][1] <= gap:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
+    merged = merge_regions(gaps, max_gap=options.bridge, max_len=math.inf)
+    return [(a, b) for a, b in merged if b - a >= options.warn_min]
 
 
 def judge(found: Sequence[Segment], gaps: Sequence[Region]) -> tuple[Examined, list[Segment]]:
@@ -282,17 +285,20 @@ def judge(found: Sequence[Segment], gaps: Sequence[Region]) -> tuple[Examined, l
     return Examined(start, end, UNSURE if believed else NOT_SPEECH, 0, heard), []
 
 
-def loop_onset(words: Sequence[str]) -> int | None:
-    """Where the first repeat of ``is_looping``'s kind begins: the index of the first word of a
-    phrase said 3+ times in a row (a word 4+ times), or None."""
-    tokens = [re.sub(r"[^\w']", "", w.lower()) for w in words]
-    onsets = [
+def _repeat_start(tokens: Sequence[str]) -> int | None:
+    """Index of the first token of the earliest phrase said 3+ times in a row (one word: 4+)."""
+    starts = [
         i
         for n, times in ((1, 4), *((k, 3) for k in range(2, 9)))
         for i in range(len(tokens) - n * times + 1)
         if tokens[i] and all(tokens[i + k * n : i + (k + 1) * n] == tokens[i : i + n] for k in range(1, times))
     ]
-    return min(onsets, default=None)
+    return min(starts, default=None)
+
+
+def loop_onset(words: Sequence[str]) -> int | None:
+    """Where the first repeat of ``is_looping``'s kind begins: the index of the word, or None."""
+    return _repeat_start([re.sub(r"[^\w']", "", w.lower()) for w in words])
 
 
 def is_looping(text: str) -> bool:
@@ -304,12 +310,7 @@ def is_looping(text: str) -> bool:
     tokens = re.sub(r"[^\w\s']", " ", text.lower()).split()
     if any(len(t) > 20 and compression_ratio(t) > MAX_COMPRESSION for t in tokens):
         return True  # one "word" that repeats itself: "Saratwatwatwatwat..."
-    for n, times in ((1, 4), *((k, 3) for k in range(2, 9))):
-        for i in range(len(tokens) - n * times + 1):
-            gram = tokens[i : i + n]
-            if all(tokens[i + k * n : i + (k + 1) * n] == gram for k in range(1, times)):
-                return True
-    return compression_ratio(text) > MAX_COMPRESSION
+    return _repeat_start(tokens) is not None or compression_ratio(text) > MAX_COMPRESSION
 
 
 def runs(segments: Sequence[Segment], gap: float, max_len: float = 30.0) -> list[list[Segment]]:

@@ -196,13 +196,13 @@ class Transcriber:
         duration = len(audio) / SAMPLE_RATE
         result: list[Segment] = []
         for run in cov.runs(segments, gap=1.0):
-            if not cov.is_looping(" ".join(s.text for s in run)):
+            if not _loops(run):
                 result.extend(run)
                 continue
             start = max(run[0].start - 0.2, result[-1].end if result else 0.0)
             end = min(duration, run[-1].end + 0.2)
             again = self._decode_alone(audio, start, end, options, retries=True)
-            if options.hotwords and (not again or cov.is_looping(" ".join(s.text for s in again))):
+            if options.hotwords and (not again or _loops(again)):
                 # A glossary's names, given as hotwords, can themselves be what the model repeats
                 # ("Olaf Scholz, Olaf Scholz, Olaf Scholz"): hear the stretch without them, and
                 # keep the first hearing's words up to the loop (names the hint got right).
@@ -213,7 +213,7 @@ class Transcriber:
                     cut = words[onset].start
                     again = [s for s in (*(_keep_words(s, [(start, cut)]) for s in run),
                                          *(_keep_words(s, [(cut, end)]) for s in again)) if s is not None]
-            if again and not cov.is_looping(" ".join(s.text for s in again)):
+            if again and not _loops(again):
                 result.extend(again)
             else:
                 result.extend(run)
@@ -231,10 +231,10 @@ class Transcriber:
         gaps = cov.uncovered(stretches, words)
         examined: list[cov.Examined] = []
         windows = cov.examination_windows(gaps, duration, stretches=stretches)
-        with interruptible_pool(self.options.plan()[0]) as pool:  # independent stretches
-            found = [ahead[w] if w in ahead else pool.submit(self._decode_alone, audio, *w, options)
-                     for w in windows]
-            heard = [f.result() for f in found]
+        with interruptible_pool(self.lanes) as pool:  # independent stretches
+            pending = [ahead[w] if w in ahead else pool.submit(self._decode_alone, audio, *w, options)
+                       for w in windows]
+            heard = [p.result() for p in pending]
         for (start, end), found in zip(windows, heard, strict=True):
             mine = [(max(a, start), min(b, end)) for a, b in gaps if a < end and b > start]
             if not mine:
@@ -243,15 +243,7 @@ class Transcriber:
             examined.append(verdict)
             segments = _ordered(segments + kept) if kept else segments
         words = [w for seg in segments for w in seg.words]
-        defaults = cov.CoverageOptions()
-        reach = cov.word_reach(words, defaults.word_reach, defaults.longest_word)
-        return segments, cov.Coverage(
-            audible=cov.total(stretches),
-            covered=cov.total(stretches) - cov.total(cov.subtract(stretches, reach)),
-            noise_floor_db=level.floor,
-            examined=tuple(examined),
-            unheard=tuple(cov.still_unheard(stretches, words, examined)),
-        )
+        return segments, cov.measure(stretches, words, level, examined)
 
     def _decode_alone(
         self, audio: np.ndarray, start: float, end: float, options: DecodeOptions, retries: bool = False
@@ -314,7 +306,7 @@ class Transcriber:
             )
             return list(fw_segments), info.language  # the generator decodes as it is read
 
-        lanes = self.options.plan()[0]
+        lanes = self.lanes
         bounds = list(accumulate(decode_batches(len(windows), options.batch_size, lanes), initial=0))
         parts = [windows[a:b] for a, b in pairwise(bounds)]
         decoded: dict[int, list[Any]] = {}
@@ -337,6 +329,11 @@ class Transcriber:
                 if segment is not None and not _silence(segment):
                     segments.append(segment)
         return segments, language
+
+    @property
+    def lanes(self) -> int:
+        """Windows of one file this model decodes side by side (``ModelOptions.plan``)."""
+        return self.options.plan()[0]
 
     @property
     def _batched(self) -> Any:
@@ -369,6 +366,10 @@ def _with_refined_onsets(segments: list[Segment], audio: np.ndarray) -> list[Seg
         taken += len(seg.words)
         result.append(replace(seg, start=mine[0].start, words=mine))
     return result
+
+
+def _loops(segments: list[Segment]) -> bool:
+    return cov.is_looping(" ".join(s.text for s in segments))
 
 
 def _silence(segment: Segment) -> bool:
