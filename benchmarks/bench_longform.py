@@ -16,7 +16,6 @@ Usage: python benchmarks/bench_longform.py [--seeds 1-20] [--seconds 180] [--raw
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -24,26 +23,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-import jiwer
-from longform import MixSettings, Words, cut, load_clips, make_mix, score
-from whisper_normalizer.english import EnglishTextNormalizer
+from longform import MixSettings, cut, load_clips, make_mix, normalized_wer, score, words_of
 
 from gztranscribe.media import extract_audio
 from gztranscribe.pipeline import TextOptions, finish_transcript
 from gztranscribe.transcribe import ModelOptions, Transcriber
 from gztranscribe.types import Transcript
-
-_norm = EnglishTextNormalizer()
-
-
-def wer(refs: list[str], hyps: list[str]) -> float:
-    return jiwer.wer([_norm(r) for r in refs], [_norm(h) for h in hyps])
-
-
-def words_of(transcript: Transcript) -> Words:
-    kept = [(w, re.sub(r"[^a-z0-9']", "", w.text.lower())) for w in transcript.words]
-    kept = [(w, t) for w, t in kept if t]
-    return Words(tuple((w.start, w.end) for w, _ in kept), tuple(t for _, t in kept))
 
 
 def parse_seeds(spec: str) -> list[int]:
@@ -80,9 +65,9 @@ def main() -> None:
         whole = transcribe(mix.audio)
         took = time.perf_counter() - began
         alone = [transcribe(cut(mix, placed)) for placed in mix.clips]
-        result = score(mix, whole.text, words_of(whole), [t.text for t in alone],
-                       [words_of(t) for t in alone], wer)
-        raw = f"{wer([mix.reference], [raw_text(transcriber, mix.audio)]):>7.3f}" if a.raw else f"{'-':>7}"
+        result = score(mix, whole.text, words_of(whole.words), [t.text for t in alone],
+                       [words_of(t.words) for t in alone], normalized_wer)
+        raw = f"{normalized_wer([mix.reference], [raw_text(transcriber, mix.audio)]):>7.3f}" if a.raw else f"{'-':>7}"
         ok = result.mix_wer <= result.alone_wer + 0.01 and not result.lost
         failed += not ok
         print(f"{seed:>4} {mix.duration / 60:>5.1f} {result.mix_wer:>8.3f} {result.alone_wer:>7.3f} {raw} "
@@ -91,10 +76,10 @@ def main() -> None:
         if a.verbose:
             from longform import words_in
 
-            mix_words = words_of(whole)
+            mix_words = words_of(whole.words)
             for placed, text in zip(mix.clips, alone):
                 in_mix = " ".join(words_in(mix_words, *placed.cut))
-                worse = wer([placed.text], [in_mix]) - wer([placed.text], [text.text])
+                worse = normalized_wer([placed.text], [in_mix]) - normalized_wer([placed.text], [text.text])
                 if placed.name in result.lost or worse > 0.25:
                     print(f"      {placed.name} {placed.start:.1f}-{placed.end:.1f}: alone {text.text!r}; "
                           f"mix {' '.join(words_in(mix_words, *placed.cut))!r}")

@@ -18,7 +18,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -188,6 +190,28 @@ class Score:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, punctuation dropped, the way ``Words.tokens`` are made."""
     return [t for t in (re.sub(r"[^a-z0-9']", "", w) for w in text.lower().split()) if t]
+
+
+def words_of(words: Sequence[Any]) -> Words:
+    """A transcript's timed words (anything with ``start``, ``end``, ``text``) as ``Words``."""
+    kept = [(w, re.sub(r"[^a-z0-9']", "", w.text.lower())) for w in words]
+    kept = [(w, t) for w, t in kept if t]
+    return Words(tuple((w.start, w.end) for w, _ in kept), tuple(t for _, t in kept))
+
+
+def normalized_wer(refs: list[str], hyps: list[str]) -> float:
+    """Corpus WER after Whisper's English normalizer, as the eval set's ``wer_dir.py`` scores."""
+    import jiwer
+
+    norm = _normalizer()
+    return jiwer.wer([norm(r) for r in refs], [norm(h) for h in hyps])
+
+
+@lru_cache(maxsize=1)
+def _normalizer() -> Callable[[str], str]:
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    return EnglishTextNormalizer()
 
 
 def words_in(words: Words, start: float, end: float) -> list[str]:

@@ -7,17 +7,23 @@ and seeded long-form mixes of the eval recordings (``tests/longform.py``).
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
-import jiwer
 import numpy as np
 import pytest
 from conftest import EVAL, MEDIA, SAMPLE
-from longform import MixSettings, Words, cut, load_clips, make_mix, pink_noise, score
-from whisper_normalizer.english import EnglishTextNormalizer
+from longform import (
+    MixSettings,
+    cut,
+    load_clips,
+    make_mix,
+    normalized_wer,
+    pink_noise,
+    score,
+    words_of,
+)
 
 from gztranscribe import coverage as cov
 from gztranscribe.formats import jsonfile
@@ -333,19 +339,6 @@ def test_a_falsetto_passage_the_speech_detector_misses_is_heard(transcriber) -> 
     assert any(e.outcome == cov.WORDS for e in transcript.coverage.examined)
 
 
-_norm = EnglishTextNormalizer()
-
-
-def _wer(refs: list[str], hyps: list[str]) -> float:
-    return jiwer.wer([_norm(r) for r in refs], [_norm(h) for h in hyps])
-
-
-def _words(transcript: Transcript) -> Words:
-    kept = [(w, re.sub(r"[^a-z0-9']", "", w.text.lower())) for w in transcript.words]
-    kept = [(w, t) for w, t in kept if t]
-    return Words(tuple((w.start, w.end) for w, _ in kept), tuple(t for _, t in kept))
-
-
 @pytest.fixture(scope="module")
 def clips():
     return load_clips([EVAL / "real-en", EVAL / "disfluent-en"], extract_audio)
@@ -362,7 +355,8 @@ def test_a_long_mix_loses_no_clip_its_clips_have_alone(transcriber, clips, seed:
 
     whole = transcribe(mix.audio)
     alone = [transcribe(cut(mix, placed)) for placed in mix.clips]
-    result = score(mix, whole.text, _words(whole), [t.text for t in alone], [_words(t) for t in alone], _wer)
+    result = score(mix, whole.text, words_of(whole.words), [t.text for t in alone],
+                   [words_of(t.words) for t in alone], normalized_wer)
     assert result.lost == ()
     assert result.mix_wer <= result.alone_wer + 0.01, mix.description
 

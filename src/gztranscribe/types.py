@@ -8,7 +8,10 @@ what they were given, so a transcript can be rendered many times without surpris
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .coverage import Coverage
 
 SAMPLE_RATE = 16_000  # Hz: Whisper's input rate, the audio rate everywhere in the package
 
@@ -49,7 +52,7 @@ class Transcript:
     model: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     source: str = ""
-    coverage: Any = None  # coverage.Coverage: what was audible, covered, re-examined (None: unknown)
+    coverage: Coverage | None = None  # what was audible, covered, re-examined (None: unknown)
 
     @property
     def words(self) -> tuple[Word, ...]:
