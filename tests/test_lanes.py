@@ -76,3 +76,26 @@ def test_a_pool_left_normally_finishes_all_its_work() -> None:
         for i in range(6):
             pool.submit(done.append, i)
     assert sorted(done) == list(range(6))
+
+
+def test_the_speech_detector_searching_two_halves_finds_what_one_search_finds(transcriber) -> None:
+    """The speech detector runs on the two halves of a recording side by side (cut in a quiet run).
+    Its state at the cut starts afresh, so a boundary may move by a window or two of Silero's
+    (32 ms each), and a region still open where the first half ends runs to the cut; no region is
+    lost, split or joined."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    from gztranscribe.media import SAMPLE_RATE
+    from gztranscribe.transcribe import VAD_SPLIT_FROM, DecodeOptions
+
+    audio = extract_audio(EVAL / "real-en" / "lucier.mp3")
+    assert len(audio) > VAD_SPLIT_FROM * SAMPLE_RATE
+    options = DecodeOptions()
+    vad = VadOptions(threshold=options.vad_threshold, min_silence_duration_ms=options.vad_min_silence_ms,
+                     speech_pad_ms=options.vad_speech_pad_ms, max_speech_duration_s=options.max_window)
+    whole = [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in get_speech_timestamps(audio, vad)]
+    halves = transcriber._speech_regions(audio, options)
+    assert len(halves) == len(whole) > 5
+    moved = [max(abs(a - c), abs(b - d)) for (a, b), (c, d) in zip(whole, halves, strict=True)]
+    assert sorted(moved)[-2] <= 0.065  # every boundary but the one at the cut
+    assert max(moved) < 1.0

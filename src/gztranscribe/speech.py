@@ -1,4 +1,5 @@
-"""Pure planning of what the model decodes: speech regions -> decode windows -> what was missed.
+"""Pure planning of what the model decodes: speech regions -> decode windows -> what was missed,
+and where a recording can be cut in two without cutting speech (``cut_point``).
 
 Why this exists (measured, see README "How decoding was chosen"): faster-whisper's batched pipeline
 is ~2x faster than sequential decoding on CPU, but its own VAD merging glues unrelated utterances
@@ -10,9 +11,12 @@ look for speech regions that received no words at all and decode just those agai
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Sequence
 
-from .types import Word
+import numpy as np
+
+from .types import SAMPLE_RATE, Word
 
 Region = tuple[float, float]  # (start, end) in seconds
 
@@ -46,3 +50,39 @@ def uncovered_regions(
         if i == 0 or latest_end[i - 1] <= start + margin:
             missed.append((start, end))
     return missed
+
+
+FRAME_SECONDS = 0.02
+QUIET_PERCENTILE = 10  # the quiet level: the energy this share of frames is below
+QUIET_DB = 6.0  # a frame within this many dB of the quiet level counts as quiet
+# Silero VAD's 512-sample windows, Whisper's 20 ms time steps (320), onsets' 10 ms hop (160)
+CUT_GRID = math.lcm(512, 320, 160)  # 2560 samples, 0.16 s
+
+
+def cut_point(samples: np.ndarray, start: int, end: int) -> int:
+    """Where to end a chunk within ``samples[start:end]``: the middle of the longest quiet run.
+
+    Pure: frame energies (20 ms), quiet = within ``QUIET_DB`` of the range's quiet level, then
+    the longest run of quiet frames. Returns an index into ``samples``.
+    """
+    frame = max(1, int(FRAME_SECONDS * SAMPLE_RATE))
+    count = (end - start) // frame
+    if count < 2:
+        return end
+    frames = samples[start : start + count * frame].reshape(count, frame).astype(np.float64)
+    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
+    # Relative to a low percentile, not the minimum: a clip's digital-silence padding (-120 dB)
+    # must not make the room noise of a real pause look loud.
+    quiet = energy <= np.percentile(energy, QUIET_PERCENTILE) + QUIET_DB
+    best_len, best_start, run_start = 0, 0, -1
+    for i, is_quiet in enumerate(np.append(quiet, False)):
+        if is_quiet and run_start < 0:
+            run_start = i
+        elif not is_quiet and run_start >= 0:
+            if i - run_start > best_len:
+                best_len, best_start = i - run_start, run_start
+            run_start = -1
+    middle = best_start + best_len // 2
+    # On the grid every stage frames the audio on (from its first sample), so each chunk sees
+    # the same frames the whole file would: the outputs then match to the millisecond
+    return (start + middle * frame) // CUT_GRID * CUT_GRID

@@ -18,15 +18,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import coverage as cov
+from . import full_stops as fs
 from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
 from .onsets import refine_onsets
 from .progress import FINDING_SPEECH, REPAIRING, TRANSCRIBING, decode_batches
-from .speech import Region, merge_regions, uncovered_regions
+from .speech import Region, cut_point, merge_regions, uncovered_regions
 from .types import Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
+
+VAD_SPLIT_FROM = 60.0
+"""Seconds of audio from which the speech detector runs on two halves at once."""
 
 ProgressCallback = Callable[[float, float], None]  # (seconds done, seconds total)
 PhaseCallback = Callable[[str], None]  # a phase begins: "finding speech", "transcribing"...
@@ -53,6 +57,7 @@ class DecodeOptions:
     repair_rounds: int = 3
     refine_onsets: bool = True  # move word starts after a pause to the audio's energy onset
     examine_audible: bool = True  # decode audible stretches the speech detector left wordless
+    restore_full_stops: bool = True  # ask the model again about commas before a pause (full_stops)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +149,8 @@ class Transcriber:
                 segments, coverage = self._cover_audible(audio, segments, options, level, stretches, ahead)
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
+        if options.restore_full_stops:  # on the refined onsets: the pauses it weighs are real
+            segments = self._restore_full_stops(audio, segments)
         if on_progress:
             on_progress(duration, duration)
         return Transcript(
@@ -245,6 +252,18 @@ class Transcriber:
         words = [w for seg in segments for w in seg.words]
         return segments, cov.measure(stretches, words, level, examined)
 
+    def _restore_full_stops(self, audio: np.ndarray, segments: list[Segment]) -> list[Segment]:
+        """``full_stops``: the questions split between the lanes."""
+        asked = fs.questions(segments)
+        if not asked:
+            return segments
+        half = (len(asked) + 1) // 2 if self.lanes > 1 else len(asked)
+        parts = [asked[:half], asked[half:]]
+        with interruptible_pool(self.lanes) as pool:
+            futures = [pool.submit(fs.full_stop_shares, self.model, audio, part) for part in parts]
+            shares = [share for future in futures for share in future.result()]
+        return fs.with_full_stops(segments, fs.chosen(asked, shares))
+
     def _decode_alone(
         self, audio: np.ndarray, start: float, end: float, options: DecodeOptions, retries: bool = False
     ) -> list[Segment]:
@@ -278,8 +297,22 @@ class Transcriber:
             speech_pad_ms=options.vad_speech_pad_ms,
             max_speech_duration_s=options.max_window,
         )
-        stamps = get_speech_timestamps(audio, vad, sampling_rate=SAMPLE_RATE)
-        return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
+
+        def find(start: int, end: int) -> list[Region]:
+            stamps = get_speech_timestamps(audio[start:end], vad, sampling_rate=SAMPLE_RATE)
+            return [((start + s["start"]) / SAMPLE_RATE, (start + s["end"]) / SAMPLE_RATE) for s in stamps]
+
+        # Silero runs on one core while the other waits for the windows. So a recording is
+        # searched in two halves, cut in the longest quiet run of its middle third (on the grid of
+        # Silero's windows, ``speech.cut_point``), side by side when there are two lanes. Always
+        # two halves, so the words never depend on how many cores a machine has.
+        n = len(audio)
+        if n < VAD_SPLIT_FROM * SAMPLE_RATE:
+            return find(0, n)
+        cut = cut_point(audio, n // 3, 2 * n // 3)
+        with interruptible_pool(min(2, self.lanes)) as pool:
+            first, second = pool.submit(find, 0, cut), pool.submit(find, cut, n)
+            return first.result() + second.result()
 
     def _decode(
         self,
