@@ -99,6 +99,30 @@ def test_only_a_clear_preference_becomes_a_full_stop() -> None:
     assert fs.chosen(asked, [fs.FULL_STOP_SHARE, 0.9, 0.1]) == [(1, 0)]
 
 
+def test_the_transcriber_asks_every_question_once_across_its_lanes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gztranscribe.transcribe import ModelOptions, Transcriber
+
+    commas = [seg(*[(f"w{k},", 2.0 * k, 2.0 * k + 0.5) for k in range(5)], ("end.", 10.0, 10.5))]
+    heard: list[str] = []
+
+    def shares(model, audio, asked, language):
+        heard.extend(q.prefix for q in asked)
+        return [0.9 if q.prefix.endswith("w1") else 0.1 for q in asked]
+
+    monkeypatch.setattr(fs, "full_stop_shares", shares)
+    transcriber = Transcriber(source=None, model=object(), options=ModelOptions(lanes=2))  # type: ignore[arg-type]
+    fixed = transcriber._restore_full_stops(None, commas, "en")  # type: ignore[arg-type]
+    assert sorted(heard) == sorted(q.prefix for q in fs.questions(commas)) and len(heard) == 5
+    assert fixed[0].text == "w0, w1. W2, w3, w4, end."
+
+
+def test_a_transcript_in_another_language_is_never_asked_about() -> None:
+    from gztranscribe.transcribe import Transcriber
+
+    transcriber = Transcriber(source=None, model=None)  # type: ignore[arg-type]  # never used
+    assert transcriber._restore_full_stops(None, RUN_ON, "de") == RUN_ON  # type: ignore[arg-type]
+
+
 def test_the_model_scoring_nothing_costs_nothing() -> None:
     assert fs.full_stop_shares(None, None, []) == []  # type: ignore[arg-type]
 

@@ -114,24 +114,27 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def full_stop_shares(model: WhisperModel, audio: np.ndarray, asked: Sequence[Question]) -> list[float]:
+def full_stop_shares(
+    model: WhisperModel, audio: np.ndarray, asked: Sequence[Question], language: str = "en"
+) -> list[float]:
     """The model's P(".") / (P(".") + P(",")) after each question's prefix, heard with its audio.
 
-    One batch: the stretches are short (a few seconds, not Whisper's padded 30), so the encoder
-    costs little, and each prompt is scored in one pass of the decoder over its prefix.
+    One batch: the stretches are short (8 s, not Whisper's padded 30), so the encoder costs
+    little, and each prompt is scored in one pass of the decoder over its prefix.
     """
     if not asked:
         return []
     import ctranslate2
+    from faster_whisper.tokenizer import Tokenizer
 
-    tokenizer = model.hf_tokenizer
-    start_tokens = [tokenizer.token_to_id("<|startoftranscript|>"), tokenizer.token_to_id("<|notimestamps|>")]
-    comma, stop = tokenizer.token_to_id(","), tokenizer.token_to_id(".")
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
+    start_tokens = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+    (comma,), (stop,) = tokenizer.encode(","), tokenizer.encode(".")
     width = int(HEARD * _SAMPLE_RATE)
     pieces = [audio[int(q.start * _SAMPLE_RATE) : int(q.start * _SAMPLE_RATE) + width] for q in asked]
     batch = np.stack([model.feature_extractor(np.pad(p, (0, width - len(p))))[:, :-1] for p in pieces])
     batch = batch.astype(np.float32)
-    prompts = [start_tokens + tokenizer.encode(q.prefix, add_special_tokens=False).ids for q in asked]
+    prompts = [start_tokens + tokenizer.encode(q.prefix) for q in asked]
     longest = max(len(p) for p in prompts) - len(start_tokens)
     results = model.model.generate(
         ctranslate2.StorageView.from_array(np.ascontiguousarray(batch)),

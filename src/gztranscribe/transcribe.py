@@ -150,7 +150,7 @@ class Transcriber:
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
         if options.restore_full_stops:  # on the refined onsets: the pauses it weighs are real
-            segments = self._restore_full_stops(audio, segments)
+            segments = self._restore_full_stops(audio, segments, language or options.language or "en")
         if on_progress:
             on_progress(duration, duration)
         return Transcript(
@@ -252,15 +252,16 @@ class Transcriber:
         words = [w for seg in segments for w in seg.words]
         return segments, cov.measure(stretches, words, level, examined)
 
-    def _restore_full_stops(self, audio: np.ndarray, segments: list[Segment]) -> list[Segment]:
-        """``full_stops``: the questions split between the lanes."""
-        asked = fs.questions(segments)
+    def _restore_full_stops(self, audio: np.ndarray, segments: list[Segment], language: str) -> list[Segment]:
+        """``full_stops``: the questions split between the lanes. English only: the full stop and
+        comma weighed are English punctuation."""
+        asked = fs.questions(segments) if language == "en" else []
         if not asked:
             return segments
         half = (len(asked) + 1) // 2 if self.lanes > 1 else len(asked)
         parts = [asked[:half], asked[half:]]
         with interruptible_pool(self.lanes) as pool:
-            futures = [pool.submit(fs.full_stop_shares, self.model, audio, part) for part in parts]
+            futures = [pool.submit(fs.full_stop_shares, self.model, audio, part, language) for part in parts]
             shares = [share for future in futures for share in future.result()]
         return fs.with_full_stops(segments, fs.chosen(asked, shares))
 
