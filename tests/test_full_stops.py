@@ -90,6 +90,11 @@ def test_a_full_stop_changes_one_comma_and_one_capital_and_nothing_else() -> Non
     assert fixed[1:] == RUN_ON[1:]  # untouched segments are the same objects' values
 
 
+def test_an_abbreviation_keeps_its_one_period() -> None:
+    said = [seg(("the", 0.0, 0.2), ("U.S.,", 0.2, 0.6), ("then", 1.0, 1.3))]
+    assert fs.with_full_stops(said, [(0, 1)])[0].text == "the U.S. Then"
+
+
 def test_nothing_chosen_leaves_the_segments_as_they_were() -> None:
     assert fs.with_full_stops(RUN_ON, []) == RUN_ON
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .types import Segment, Word
+from .types import SAMPLE_RATE, Segment, Word
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -47,8 +47,6 @@ FULL_STOP_SHARE = 0.45
 """P(".") / (P(".") + P(",")) above which the comma becomes a full stop."""
 CLAUSE_WORDS = frozenset({"which", "who", "whom", "whose", "where"})
 """After a comma these open a relative clause ("the Sahara, where…"), not a sentence: not asked."""
-
-_SAMPLE_RATE = 16000
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +96,8 @@ def with_full_stops(segments: Sequence[Segment], stops: Iterable[tuple[int, int]
     words = [list(seg.words) for seg in segments]
     for i, j in stops:
         word = words[i][j]
-        words[i][j] = replace(word, text=word.text[:-1] + ".")
+        bare = word.text[:-1]  # "U.S.," already ends in its abbreviation's period
+        words[i][j] = replace(word, text=bare if bare.endswith(".") else bare + ".")
         ni, nj = (i, j + 1) if j + 1 < len(words[i]) else (i + 1, 0)
         if ni < len(words) and words[ni]:
             following = words[ni][nj]
@@ -130,8 +129,8 @@ def full_stop_shares(
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
     start_tokens = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
     (comma,), (stop,) = tokenizer.encode(","), tokenizer.encode(".")
-    width = int(HEARD * _SAMPLE_RATE)
-    pieces = [audio[int(q.start * _SAMPLE_RATE) : int(q.start * _SAMPLE_RATE) + width] for q in asked]
+    width = int(HEARD * SAMPLE_RATE)
+    pieces = [audio[int(q.start * SAMPLE_RATE) : int(q.start * SAMPLE_RATE) + width] for q in asked]
     batch = np.stack([model.feature_extractor(np.pad(p, (0, width - len(p))))[:, :-1] for p in pieces])
     batch = batch.astype(np.float32)
     prompts = [start_tokens + tokenizer.encode(q.prefix) for q in asked]
