@@ -64,12 +64,15 @@ def test_captions_pass_check_without_errors(outputs) -> None:
 def test_speech_faster_than_the_reading_speed_bends_only_the_reading_speed(outputs) -> None:
     """slt at 1.3x speaks several sentences faster than 20 characters a second even counting the
     pause after them: those get faster cues of their own (the style guide's bend), never a rule
-    the speech does not force, and never much past what it forces. (So `check` reports
-    reading-speed errors here: the issue's 0 errors is NOT met on this episode.)"""
+    the speech does not force, and never much past what it forces. Each such cue carries the
+    engine's note, so `check` reports it as a warning: no errors."""
     name = "harbour-slt-1.3"
     parsed = read_caption_file(outputs(name) / f"{name}.vtt")
-    errors = [p for p in check_parsed(parsed, PROFILES["broadcast"]) if p.severity == "error"]
-    assert {p.rule for p in errors} <= {"reading-speed"}
+    problems = check_parsed(parsed, PROFILES["broadcast"])
+    assert [p for p in problems if p.severity == "error"] == []
+    fast = [p for p in problems if p.rule == "reading-speed"]
+    assert fast, "this episode has sentences faster than the reading speed"
+    assert all(parsed.captions.cues[p.cue - 1].note for p in fast)
     assert max(len(" ".join(c.lines)) / c.duration for c in parsed.captions.cues) <= 24.0
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from . import fast_speech
 from .errors import CaptionFileError, InputError, UsageError
 from .formats import srt as srt_format
 from .formats import vtt as vtt_format
@@ -414,6 +415,7 @@ class _CueDraft:
     end: int
     identifier: str
     lines: list[str]
+    note: str = ""
 
 
 class _Parser:
@@ -424,6 +426,7 @@ class _Parser:
         self.lines = text.split("\n")
         self.cues: list[_CueDraft] = []
         self.notes: list[str] = []
+        self.cue_note = ""  # a note of the caption engine's, for the cue that follows it
         self.problems: list[SpecProblem] = []
         self.cue_problems: list[tuple[int, int, str, str, Severity, Recovery]] = []
         self.ids: dict[str, int] = {}
@@ -528,7 +531,10 @@ class _Parser:
         text = "\n".join([block[0].strip()[4:].strip(), *block[1:]]).strip()
         if "-->" in text:
             self.file_problem(line_no, "'-->' is not allowed in a NOTE block", "note")
-        self.notes.append(text)
+        if fast_speech.is_note(text):
+            self.cue_note = text
+        else:
+            self.notes.append(text)
 
     # -- cues
     def cue_block(self, line_no: int, block: list[str], previous_was_cue: bool) -> bool:
@@ -637,7 +643,8 @@ class _Parser:
             times.append(value)
         if (left and not left[-1].isspace()) or (right and not right[0].isspace()):
             problems.append(("timing-line", "put a space on each side of '-->'", "warning", "none"))
-        self.cues.append(_CueDraft(line_no, times[0], times[1], ident, []))
+        self.cues.append(_CueDraft(line_no, times[0], times[1], ident, [], self.cue_note))
+        self.cue_note = ""
         for rule, message, severity, recovery in problems:
             self.cue_problem(draft, line_no, message, rule, severity, recovery)
         self.identifier(draft, line_no - 1, ident)
@@ -692,9 +699,12 @@ class _Parser:
                 end=d.end / 1000,
                 lines=tuple(d.lines),
                 identifier=d.identifier,
+                note=d.note,
             )
             for d in self.cues
         )
+        if self.cue_note:  # after the last cue: nothing to attach it to
+            self.notes.append(self.cue_note)
         problems = list(self.problems)
         problems += [
             SpecProblem(line, draft + 1, message, rule, severity, recovery)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from . import tokens, wordlists
+from . import fast_speech, tokens, wordlists
 from .cue_timing import (
     LONG_PAUSE,
     START_OFFSETS,
@@ -56,7 +56,7 @@ from .cue_timing import (
     time_cues,
 )
 from .formats.timestamps import to_millis
-from .profiles import PROFILES, StyleProfile
+from .profiles import PROFILES, StyleProfile, reading_chars
 from .tokens import sentence_end
 from .types import Captions, Cue, Word
 
@@ -596,9 +596,10 @@ def _choose_cues(
     speech_end_ms: int | None,
     break_bonus: frozenset[int] = frozenset(),
     guessed_times: bool = False,
-) -> list[tuple[int, int, tuple[int, ...], int]]:
+) -> tuple[list[tuple[int, int, tuple[int, ...], int]], list[float]]:
     """Pick cue boundaries and start times by dynamic programming; returns (first word, last
-    word, line starts, start offset in ms) per cue.
+    word, line starts, start offset in ms) per cue, and per word the reading speed its sentence
+    forces (``sentence_rates``).
 
     ``best[j][o]`` is the cheapest way to caption words ``0..j-1`` when the cue after them
     starts ``START_OFFSETS[o]`` from word ``j``'s onset; each step tries every cue ``a..j-1``
@@ -698,7 +699,7 @@ def _choose_cues(
         cues.append((a, j - 1, starts, START_OFFSETS[oa]))
         j, o = a, oa
     cues.reverse()
-    return cues
+    return cues, allowed
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -722,16 +723,22 @@ def _build(
     tok = _prepare(words, end_ms, lim.max_duration)
     if not tok.texts:
         return Captions(())
-    groups = _choose_cues(tok, profile, lim, end_ms, break_bonus, guessed_times=bool(break_bonus))
+    guessed = bool(break_bonus)
+    groups, allowed = _choose_cues(tok, profile, lim, end_ms, break_bonus, guessed_times=guessed)
     timed = time_cues(tok, [(a, b, off) for a, b, _, off in groups], profile, lim, end_ms)
     times = close_gaps(repair(timed, end_ms), lim)
-    cues = tuple(
-        Cue(
-            start=start / 1000, end=end / 1000, lines=_lines_from(tok.texts[a : b + 1], line_starts)
-        )
-        for (a, b, line_starts, _), (start, end) in zip(groups, times, strict=True)
-    )
-    return Captions(cues)
+    cues = []
+    for (a, b, line_starts, _), (start, end) in zip(groups, times, strict=True):
+        lines = _lines_from(tok.texts[a : b + 1], line_starts)
+        # Word times that are the speech's own (not guessed) can show the speech forced a fast
+        # cue: then the file says so, for ``check`` (``fast_speech``).
+        forced = min(allowed[a : b + 1])
+        engine_rate = len(" ".join(lines)) * 1000 / (end - start) if end > start else math.inf
+        read_rate = reading_chars(lines) * 1000 / (end - start) if end > start else math.inf
+        fast = not guessed and profile.max_cps < read_rate and engine_rate <= forced + RATE_ROUNDING
+        note = fast_speech.note(read_rate, profile.max_cps) if fast else ""
+        cues.append(Cue(start=start / 1000, end=end / 1000, lines=lines, note=note))
+    return Captions(tuple(cues))
 
 
 def build_cues(

@@ -23,10 +23,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from . import tokens, wordlists
+from . import fast_speech, tokens, wordlists
 from .caption_files import ParsedCaptions
 from .captions import LONG_PAUSE, rebalanced, retime_cues
-from .profiles import ProfileMillis, StyleProfile, chained_end
+from .profiles import ProfileMillis, StyleProfile, chained_end, reading_chars
 from .tokens import Severity, sentence_end
 from .types import Captions, Cue
 
@@ -111,7 +111,7 @@ def _chars(cue: Cue) -> int:
     (The caption engine counts a line break as the space it replaces, one character more per
     break, so its cues always pass this measure.)
     """
-    return sum(len(" ".join(line.split())) for line in cue.lines)
+    return reading_chars(cue.lines)
 
 
 def _one_line(cue: Cue) -> int:
@@ -244,14 +244,17 @@ def _reading_speed(cues: Sequence[Cue], profile: StyleProfile) -> Iterable[Findi
     for i, cue in enumerate(cues):
         chars = _chars(cue)
         if cue.duration > 0 and chars / cue.duration > profile.max_cps + 1e-9:
-            needed = chars / profile.max_cps
-            yield (
-                i,
-                (
-                    f"{chars / cue.duration:.1f} characters a second (max {profile.max_cps:g}): "
-                    f"{chars} characters need {needed:.2f} s, the cue has {cue.duration:.2f} s"
-                ),
+            rate, needed = chars / cue.duration, chars / profile.max_cps
+            message = (
+                f"{rate:.1f} characters a second (max {profile.max_cps:g}): "
+                f"{chars} characters need {needed:.2f} s, the cue has {cue.duration:.2f} s"
             )
+            forced = fast_speech.noted_rate(cue.note)
+            if forced is not None and rate <= forced + fast_speech.SLACK:
+                # the style guide's bend, measured by the engine on the speech (``fast_speech``)
+                yield i, f"{message}; the speech is this fast (gztranscribe's note)", "warning"
+            else:
+                yield i, message
 
 
 @_rule("line-length", "error", "a line longer than max_chars_per_line")
@@ -447,10 +450,6 @@ def check_parsed(parsed: ParsedCaptions, profile: StyleProfile) -> list[Problem]
 # --- fixing -----------------------------------------------------------------------------------
 
 REFLOW_RULES = frozenset(spec.name for spec in RULES if spec.reflow_fixes) | {"blank-line"}
-# a rule's strongest severity (line-break and cue-break report weak words as warnings)
-_SEVERITY: dict[str, Severity] = {spec.name: spec.severity for spec in RULES}
-
-
 def fix_captions(
     captions: Captions, profile: StyleProfile, *, problems: Sequence[Problem] | None = None
 ) -> Captions:
@@ -507,8 +506,8 @@ def _best_repair(cues: list[Cue], at: int, size: int, profile: StyleProfile) -> 
     for candidate in candidates[1:]:
         trial = [*cues[:at], *candidate, *cues[at + size :]]
         after = _problems_around(trial, at, len(candidate), profile)
-        if any(after[rule] > before[rule] for rule in after):
-            continue  # --fix never adds a problem it would then report
+        if _adds(before, after):
+            continue  # --fix never adds a problem it would then report, nor makes one an error
         if _score(after) < best_score:
             best, best_score = candidate, _score(after)
     return list(best)
@@ -516,8 +515,10 @@ def _best_repair(cues: list[Cue], at: int, size: int, profile: StyleProfile) -> 
 
 def _problems_around(
     cues: Sequence[Cue], at: int, size: int, profile: StyleProfile
-) -> Counter[str]:
-    """Problems (by rule) on the run ``cues[at:at + size]`` and on the cue either side of it.
+) -> Counter[tuple[str, Severity]]:
+    """Problems (by rule and severity) on the run ``cues[at:at + size]`` and on the cue either
+    side of it. By severity too: a re-timed cue loses the engine's fast-speech note, and its
+    reading-speed warning would become an error.
 
     Rules look at most one cue away, so nothing further off can change with the run; two
     neighbours are checked so that the nearer one is judged with both of its own neighbours.
@@ -526,12 +527,30 @@ def _problems_around(
     window = Captions(tuple(cues[lo:hi]))
     keep = range(max(0, at - 1) - lo, min(len(cues), at + size + 1) - lo)
     return Counter(
-        p.rule for p in check_captions(window, profile) if p.cue is not None and p.cue - 1 in keep
+        (p.rule, p.severity) for p in check_captions(window, profile)
+        if p.cue is not None and p.cue - 1 in keep
     )
 
 
-def _score(found: Counter[str]) -> tuple[int, int]:
-    errors = sum(n for rule, n in found.items() if _SEVERITY.get(rule) == "error")
+def _adds(before: Counter[tuple[str, Severity]], after: Counter[tuple[str, Severity]]) -> bool:
+    """Some rule is reported more often, or more often as an error, ``after`` than ``before``."""
+
+    def by_rule(found: Counter[tuple[str, Severity]], errors_only: bool) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (rule, severity), n in found.items():
+            if severity == "error" or not errors_only:
+                counts[rule] += n
+        return counts
+
+    return any(
+        by_rule(after, only)[rule] > by_rule(before, only)[rule]
+        for only in (False, True)
+        for rule in by_rule(after, only)
+    )
+
+
+def _score(found: Counter[tuple[str, Severity]]) -> tuple[int, int]:
+    errors = sum(n for (_, severity), n in found.items() if severity == "error")
     return errors, sum(found.values())
 
 

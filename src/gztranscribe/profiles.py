@@ -74,6 +74,11 @@ PROFILES: dict[str, StyleProfile] = {
 }
 
 
+def reading_chars(lines: tuple[str, ...] | list[str]) -> int:
+    """What ``max_cps`` counts: the characters a viewer reads, spaces counted, line breaks not."""
+    return sum(len(" ".join(line.split())) for line in lines)
+
+
 def get_profile(name: str, **overrides: Any) -> StyleProfile:
     """Return the named profile with any non-None ``overrides`` applied."""
     try:

@@ -71,6 +71,7 @@ class Cue:
     end: float
     lines: tuple[str, ...]
     identifier: str = ""
+    note: str = ""  # why the engine timed it so (``fast_speech``): a WebVTT NOTE before the cue
 
     @property
     def text(self) -> str:

@@ -23,5 +23,7 @@ def render_captions(captions: Captions) -> str:
         timing = f"{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}"
         lines = [escape(line) for line in cue.lines if line.strip()]
         head = [cue.identifier] if cue.identifier else []
+        if cue.note:
+            blocks.append("NOTE " + cue.note.replace("-->", "->").replace("\n\n", "\n"))
         blocks.append("\n".join([*head, timing, *lines]))
     return "\n\n".join(blocks) + "\n"
