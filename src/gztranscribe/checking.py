@@ -450,6 +450,8 @@ def check_parsed(parsed: ParsedCaptions, profile: StyleProfile) -> list[Problem]
 # --- fixing -----------------------------------------------------------------------------------
 
 REFLOW_RULES = frozenset(spec.name for spec in RULES if spec.reflow_fixes) | {"blank-line"}
+
+
 def fix_captions(
     captions: Captions, profile: StyleProfile, *, problems: Sequence[Problem] | None = None
 ) -> Captions:
@@ -542,11 +544,11 @@ def _adds(before: Counter[tuple[str, Severity]], after: Counter[tuple[str, Sever
                 counts[rule] += n
         return counts
 
-    return any(
-        by_rule(after, only)[rule] > by_rule(before, only)[rule]
-        for only in (False, True)
-        for rule in by_rule(after, only)
-    )
+    for errors_only in (False, True):
+        was, now = by_rule(before, errors_only), by_rule(after, errors_only)
+        if any(now[rule] > was[rule] for rule in now):
+            return True
+    return False
 
 
 def _score(found: Counter[tuple[str, Severity]]) -> tuple[int, int]:
