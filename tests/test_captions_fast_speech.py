@@ -109,9 +109,8 @@ def test_no_cue_starts_more_than_three_frames_from_its_first_word(cps: float) ->
         at += len(cue.text.split())
 
 
-def test_a_faster_cue_only_where_the_sentence_itself_is_too_fast() -> None:
-    # A sentence spoken at 26 cps cannot be read at 20 in any split: its cues may be faster,
-    # as fast as it forces and no faster. The calm sentences around it stay within the rule.
+def calm_fast_calm() -> tuple[list[Word], list[Word], list[Word]]:
+    """A sentence spoken at 26 cps between two at 14, 0.3 s apart."""
     before = words_from("Here is the latest from the town hall tonight.", 14.0, sentence_pause=0.3)
     fast = words_from(
         "The council voted to spend the whole transport grant on new lanes this year.",
@@ -120,6 +119,13 @@ def test_a_faster_cue_only_where_the_sentence_itself_is_too_fast() -> None:
         sentence_pause=0.3,
     )
     after = words_from("We will have more on that tomorrow.", 14.0, start=fast[-1].end + 0.3)
+    return before, fast, after
+
+
+def test_a_faster_cue_only_where_the_sentence_itself_is_too_fast() -> None:
+    # A sentence spoken at 26 cps cannot be read at 20 in any split: its cues may be faster,
+    # as fast as it forces and no faster. The calm sentences around it stay within the rule.
+    before, fast, after = calm_fast_calm()
     words = before + fast + after
     cues = build_cues(words).cues
     assert sentence_starts_missed(words, cues) == []

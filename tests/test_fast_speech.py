@@ -10,6 +10,7 @@ engine could have made slower, or a format with no notes.
 from __future__ import annotations
 
 from test_captions import BROADCAST, words_from
+from test_captions_fast_speech import calm_fast_calm
 
 from gztranscribe import fast_speech
 from gztranscribe.caption_files import parse_caption_text
@@ -20,14 +21,7 @@ from gztranscribe.types import Captions, Cue
 
 
 def fast_episode() -> list:
-    before = words_from("Here is the latest from the town hall tonight.", 14.0, sentence_pause=0.3)
-    fast = words_from(
-        "The council voted to spend the whole transport grant on new lanes this year.",
-        26.0,
-        start=before[-1].end + 0.3,
-        sentence_pause=0.3,
-    )
-    after = words_from("We will have more on that tomorrow.", 14.0, start=fast[-1].end + 0.3)
+    before, fast, after = calm_fast_calm()
     return before + fast + after
 
 
