@@ -93,7 +93,8 @@ _PHRASE_STARTERS = (_PREPOSITIONS | _CONJUNCTIONS) - {"of"}  # "of" binds to the
 #    sentence before it is spoken. Whole short sentences share a cue only where apart they
 #    would break an error-level rule (a cue too short even with its start moved 3 frames).
 # 3. FAST_SPEECH: a cue faster than max_cps, but no faster than its own sentence forces (the
-#    linter still calls it an error; the style guide allows it where speech is that fast).
+#    style guide allows it where speech is that fast; the cue carries the engine's note, so the
+#    linter reports it as a warning: ``fast_speech``).
 # 4. LINT_WARNING: what ``check`` reports as a warning (a one-word cue, a cue or line ending on a
 #    preposition or conjunction, lopsided lines).
 # 5. Style: the style guide's order of breaks (sentence end < clause end < phrase boundary <
