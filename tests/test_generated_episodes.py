@@ -3,7 +3,7 @@
 Two episodes of a commentary text written for these tests (tests/data/episodes/README.md), one in
 espeak-ng at 0.9x under a noise bed, one in Festival slt at 1.3x. The real pipeline runs on each, as
 a producer would, with the show's glossary. What holds on each is asserted per episode;
-`benchmarks/bench_episodes.py` measures all six voice/text combinations.
+`benchmarks/bench_episodes.py` measures every text in every voice (24 episodes).
 """
 
 from __future__ import annotations
