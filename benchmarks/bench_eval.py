@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
 BOUNDS = {"real-en": 0.065, "episode": 0.03, "real mix": 0.05}
 
 
@@ -24,8 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval")
     a = ap.parse_args()
-    import jiwer
-    from whisper_normalizer.english import EnglishTextNormalizer
+    from longform import normalized_wer  # the scoring the long-form benchmark and tests share
 
     from gztranscribe.media import extract_audio
     from gztranscribe.transcribe import Transcriber
@@ -33,19 +33,18 @@ def main() -> None:
     sys.path.insert(0, str(a.eval))
     import wer_dir  # the eval set's own reference cleaning
 
-    norm = EnglishTextNormalizer()
     transcriber = Transcriber.load()
     refs, hyps = [], []
     for audio in sorted((a.eval / "real-en").iterdir()):
         if audio.suffix not in wer_dir.AUDIO:
             continue
-        refs.append(norm(wer_dir.clean_ref(audio.with_suffix(".txt").read_text(), audio.stem)))
-        hyps.append(norm(transcriber.transcribe(extract_audio(audio)).text))
-    results = {"real-en": jiwer.wer(refs, hyps)}
+        refs.append(wer_dir.clean_ref(audio.with_suffix(".txt").read_text(), audio.stem))
+        hyps.append(transcriber.transcribe(extract_audio(audio)).text)
+    results = {"real-en": normalized_wer(refs, hyps)}
     for label, name in (("episode", "quicktake-slt"), ("real mix", "real-mix")):
         folder = a.eval / "episodes" / name
         text = transcriber.transcribe(extract_audio(folder / f"{name}.mp4")).text
-        results[label] = jiwer.wer(norm((folder / "reference.txt").read_text()), norm(text))
+        results[label] = normalized_wer([(folder / "reference.txt").read_text()], [text])
     for label, wer in results.items():
         verdict = "ok" if wer <= BOUNDS[label] else "OVER"
         print(f"{label:<10} WER {wer:.4f}  (bound {BOUNDS[label]})  {verdict}")

@@ -100,7 +100,7 @@ def test_nothing_chosen_leaves_the_segments_as_they_were() -> None:
 
 
 def test_only_a_clear_preference_becomes_a_full_stop() -> None:
-    asked = [fs.Question(0, 1, 0, 1, "a"), fs.Question(1, 0, 0, 1, "b"), fs.Question(2, 0, 0, 1, "c")]
+    asked = [fs.Question(0, 1, 0, "a"), fs.Question(1, 0, 0, "b"), fs.Question(2, 0, 0, "c")]
     assert fs.chosen(asked, [fs.FULL_STOP_SHARE, 0.9, 0.1]) == [(1, 0)]
 
 

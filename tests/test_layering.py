@@ -27,6 +27,8 @@ PURE_MODULES = (
     "gztranscribe.spoken_units",
     "gztranscribe.speech",
     "gztranscribe.types",
+    "gztranscribe.full_stops",  # asks the model, but imports it only when asked
+    "gztranscribe.fast_speech",
 )
 HEAVY = ("faster_whisper", "ctranslate2", "av", "ffmpeg", "typer", "rich", "dask", "distributed")
 MAX_MODULE_LINES = 800

@@ -733,11 +733,12 @@ def _build(
         lines = _lines_from(tok.texts[a : b + 1], line_starts)
         # Word times that are the speech's own (not guessed) can show the speech forced a fast
         # cue: then the file says so, for ``check`` (``fast_speech``).
-        forced = min(allowed[a : b + 1])
-        engine_rate = len(" ".join(lines)) * 1000 / (end - start) if end > start else math.inf
-        read_rate = reading_chars(lines) * 1000 / (end - start) if end > start else math.inf
-        fast = not guessed and profile.max_cps < read_rate and engine_rate <= forced + RATE_ROUNDING
-        note = fast_speech.note(read_rate, profile.max_cps) if fast else ""
+        note = ""
+        if not guessed and end > start:
+            seconds = (end - start) / 1000
+            engine_rate, read_rate = len(" ".join(lines)) / seconds, reading_chars(lines) / seconds
+            if profile.max_cps < read_rate and engine_rate <= min(allowed[a : b + 1]) + RATE_ROUNDING:
+                note = fast_speech.note(read_rate, profile.max_cps)
         cues.append(Cue(start=start / 1000, end=end / 1000, lines=lines, note=note))
     return Captions(tuple(cues))
 

@@ -146,7 +146,7 @@ def _split(text: str) -> tuple[str, str, str]:
     return text[:lead_len], stem, body[len(stem) :]
 
 
-def _capitalized(text: str) -> str:
+def capitalized(text: str) -> str:
     """Upper-case the first letter if the word starts (after openers) with a lower-case letter.
 
     Words with capitals inside ("iPhone", "eBay") are left alone.
@@ -258,7 +258,7 @@ def _stitch(words: Sequence[Word], kept: Sequence[int]) -> list[tuple[int, Word]
                     text = opener + text
                 opened = previous is None or closes_sentence(previous.text)
                 if opened and _starts_upper(removed[0].text):
-                    text = _capitalized(text)  # "Um, so" -> "So"; "The the plan" -> "The plan"
+                    text = capitalized(text)  # "Um, so" -> "So"; "The the plan" -> "The plan"
         if following is not None:
             out.append((k, replace(following, text=text) if text != following.text else following))
         previous_kept = k
@@ -375,7 +375,7 @@ def repair_punctuation(words: Sequence[Word]) -> list[Word]:
             stem = "I" + stem[1:]
         text = lead + stem + marks
         if sentence_start:
-            text = _capitalized(text)
+            text = capitalized(text)
         out.append(replace(word, text=text) if text != word.text else word)
         sentence_start = closes_sentence(text)
     if out:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .cleanup import capitalized
+from .tokens import closes_sentence, core
 from .types import SAMPLE_RATE, Segment, Word
 
 if TYPE_CHECKING:
@@ -55,15 +57,18 @@ class Question:
 
     segment: int  # index of the segment holding the comma's word
     word: int  # index of that word in the segment
-    start: float  # seconds: the audio the model hears
-    end: float
+    start: float  # seconds: the model hears ``HEARD`` seconds from here
     prefix: str  # the words from ``start`` up to the comma's word, comma left off
+
+    @property
+    def end(self) -> float:
+        return self.start + HEARD
 
 
 def sentence_pause(words: Sequence[Word], min_pause: float = MIN_PAUSE) -> float:
     """The shortest pause after a comma worth asking about in this recording (``SPEAKER_SHARE``)."""
     after_stops = sorted(
-        b.start - a.end for a, b in itertools.pairwise(words) if a.text.endswith((".", "?", "!"))
+        b.start - a.end for a, b in itertools.pairwise(words) if closes_sentence(a.text)
     )
     if len(after_stops) < SPEAKER_SAMPLE:
         return min_pause
@@ -79,14 +84,14 @@ def questions(segments: Sequence[Segment], min_pause: float = MIN_PAUSE) -> list
         following = flat[k + 1][2]
         if not word.text.endswith(",") or following.start - word.end < min_pause:
             continue
-        if following.text.lower().strip(".,?!;:") in CLAUSE_WORDS:
+        if core(following.text) in CLAUSE_WORDS:
             continue
         first = k
         while first > 0 and flat[first - 1][2].start >= word.end - HEARD_BEFORE:
             first -= 1
         said = [w.text for _, _, w in flat[first:k]] + [word.text[:-1]]
         start = max(0.0, flat[first][2].start - 0.1)
-        asked.append(Question(i, j, start, start + HEARD, " " + " ".join(said)))
+        asked.append(Question(i, j, start, " " + " ".join(said)))
     return asked
 
 
@@ -101,16 +106,12 @@ def with_full_stops(segments: Sequence[Segment], stops: Iterable[tuple[int, int]
         ni, nj = (i, j + 1) if j + 1 < len(words[i]) else (i + 1, 0)
         if ni < len(words) and words[ni]:
             following = words[ni][nj]
-            words[ni][nj] = replace(following, text=_capitalized(following.text))
+            words[ni][nj] = replace(following, text=capitalized(following.text))
     return [
         seg if tuple(mine) == seg.words else
         replace(seg, words=tuple(mine), text=" ".join(w.text for w in mine))
         for seg, mine in zip(segments, words, strict=True)
     ]
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def full_stop_shares(
@@ -130,7 +131,7 @@ def full_stop_shares(
     start_tokens = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
     (comma,), (stop,) = tokenizer.encode(","), tokenizer.encode(".")
     width = int(HEARD * SAMPLE_RATE)
-    pieces = [audio[int(q.start * SAMPLE_RATE) : int(q.start * SAMPLE_RATE) + width] for q in asked]
+    pieces = [audio[int(q.start * SAMPLE_RATE) :][:width] for q in asked]
     batch = np.stack([model.feature_extractor(np.pad(p, (0, width - len(p))))[:, :-1] for p in pieces])
     batch = batch.astype(np.float32)
     prompts = [start_tokens + tokenizer.encode(q.prefix) for q in asked]

@@ -15,15 +15,18 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _note(text: str) -> str:
+    """A NOTE block: no ``-->`` and no blank line may appear inside it."""
+    return "NOTE " + text.replace("-->", "->").replace("\n\n", "\n")
+
+
 def render_captions(captions: Captions) -> str:
-    blocks = ["WEBVTT"]
-    for note in captions.notes:
-        blocks.append("NOTE " + note.replace("-->", "->").replace("\n\n", "\n"))
+    blocks = ["WEBVTT", *(_note(note) for note in captions.notes)]
     for cue in captions.cues:
         timing = f"{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}"
         lines = [escape(line) for line in cue.lines if line.strip()]
         head = [cue.identifier] if cue.identifier else []
-        if cue.note:
-            blocks.append("NOTE " + cue.note.replace("-->", "->").replace("\n\n", "\n"))
+        if cue.note:  # the engine's note on this cue (``fast_speech``) goes right before it
+            blocks.append(_note(cue.note))
         blocks.append("\n".join([*head, timing, *lines]))
     return "\n\n".join(blocks) + "\n"
