@@ -199,9 +199,11 @@ def test_a_worker_killed_mid_file_has_its_file_finished_elsewhere(
 
 
 def test_a_file_that_kills_every_worker_is_failed_not_retried_forever(tmp_path: Path) -> None:
-    """A worker plugin makes `poison.wav` kill its worker half a second into the file.
+    """A worker plugin makes `poison.mp4` kill its worker half a second into the file.
 
-    Only the poison fails: the files around it (more than the cluster's threads, so Dask queues
+    The poison is the bundled sample, which takes seconds to transcribe, so the worker always dies
+    before the file is done (a 4 s clip can finish inside half a second on a fast machine). Only the
+    poison fails: the files around it (more than the cluster's threads, so Dask queues
     them on the scheduler) are never on a dying worker, so none becomes a suspect.
     """
 
@@ -215,7 +217,7 @@ def test_a_file_that_kills_every_worker_is_failed_not_retried_forever(tmp_path: 
     try:
         client.register_plugin(Poison(), name="poison")
         good = {f"{name}.wav": MEDIA / "speech.wav" for name in "abcde"}
-        folder = uploads(tmp_path / "up", {**good, "poison.wav": MEDIA / "speech.wav"})
+        folder = uploads(tmp_path / "up", {**good, "poison.mp4": SAMPLE})
         settings = resolve_settings(folder, Overrides(threads=1))
         summary = run_batch_on_cluster(folder, settings, cluster=cluster.scheduler_address)
     finally:
@@ -223,9 +225,9 @@ def test_a_file_that_kills_every_worker_is_failed_not_retried_forever(tmp_path: 
         cluster.close()
     statuses = {r.source.name: r for r in summary.results}
     assert [statuses[name].status for name in good] == ["done"] * len(good)
-    poison = statuses["poison.wav"]
+    poison = statuses["poison.mp4"]
     assert poison.status == "failed" and poison.exit_code == ExitCode.INTERNAL
-    assert poison.reason.startswith(f"{folder / 'poison.wav'}: crashed 2 Dask workers")
+    assert poison.reason.startswith(f"{folder / 'poison.mp4'}: crashed 2 Dask workers")
     assert not (folder / "poison.vtt").exists() and not temporaries(folder)
     assert json.loads((folder / REPORT_NAME).read_text())["failed"] == 1
 
