@@ -574,6 +574,37 @@ def test_cues_start_at_sentence_starts(text: str, expected: list[str]) -> None:
     assert style_problems(build_cues(words), words, BROADCAST) == []
 
 
+RIVER = (
+    "The river rises in the mountains and runs through three countries. Each of them wants its "
+    "water. The upstream country is building a dam. The downstream farmers are worried. Their "
+    "cotton needs the summer flow. Talks have stalled for a year. A new treaty is on the table. "
+    "Nobody has signed it yet. We will keep watching."
+)
+GREETING = "Good evening, tonight we look at a river that three countries share. "
+
+
+@pytest.mark.parametrize(
+    ("comma_pause", "body", "first_cue"),
+    [
+        (0.5, RIVER, "Good evening,"),  # as long as after the speaker's full stops: a new sentence
+        (0.3, RIVER, GREETING.strip()),  # shorter than after any full stop: a comma
+        (0.5, "The river rises. Each of them wants its water.", GREETING.strip()),  # 2 full stops
+    ],
+    ids=["sentence-pause", "short-pause", "too-few-full-stops-to-judge"],
+)
+def test_a_comma_followed_by_the_speakers_sentence_pause_starts_a_cue(
+    comma_pause: float, body: str, first_cue: str
+) -> None:
+    """Whisper writes "Good evening. Tonight..." as "Good evening, tonight..." when the voice
+    barely pauses; where the speaker pauses as long as after their own full stops, the viewer
+    hears a new sentence, and the caption changes there. The words keep their comma."""
+    words = words_from(GREETING + body, sentence_pause=0.5, pauses={1: comma_pause})
+    captions = build_cues(words)
+    assert captions.cues[0].text == first_cue
+    assert " ".join(c.text for c in captions.cues).split() == joined(words).split()
+    assert style_problems(captions, words, BROADCAST) == []
+
+
 def straddling(cues: Sequence[Cue]) -> list[str]:
     """Cues holding a sentence end that also start or end mid-sentence."""
     texts = [c.text.split() for c in cues]
