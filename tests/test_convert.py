@@ -239,3 +239,38 @@ def test_a_caption_file_without_cues_converts_to_webvtt_but_not_to_an_empty_srt(
     assert refused.exit_code == ExitCode.CAPTION_FILE
     assert "an SRT file needs at least one" in refused.output
     assert not (tmp_path / "out.srt").exists()
+
+
+# --- notes an SRT file cannot hold ----------------------------------------------------------------
+
+
+def test_converting_noted_webvtt_to_srt_warns_that_the_notes_are_left_out(run, tmp_path: Path) -> None:
+    """The engine's fast-speech notes turn a forced fast cue into a `check` warning; SRT has no
+    notes, so the producer is told the SRT will fail `check` on those cues."""
+    from test_fast_speech import fast_episode
+
+    from gztranscribe.captions import build_cues
+
+    captions = build_cues(fast_episode())
+    noted = sum(1 for c in captions.cues if c.note)
+    assert noted
+    source = tmp_path / "episode.vtt"
+    source.write_text(write_captions(Captions(captions.cues, ("a producer's own note",)), "vtt"))
+    result = run("convert", source, tmp_path / "episode.srt")
+    assert result.exit_code == 0
+    assert f"warning: SRT has no notes: {noted + 1} NOTE blocks left out, {noted} of them" in result.output
+    assert "reading speed as errors" in result.output
+    kept = run("convert", source, tmp_path / "copy.vtt")  # WebVTT keeps them: nothing to say
+    assert kept.exit_code == 0 and "warning" not in kept.output
+    assert read_captions(tmp_path / "copy.vtt").cues == read_captions(source).cues
+
+
+def test_a_producers_own_note_lost_to_srt_is_named_without_the_reading_speed_warning(
+    run, tmp_path: Path
+) -> None:
+    source = tmp_path / "plain.vtt"
+    source.write_text("WEBVTT\n\nNOTE checked by the desk\n\n00:00:01.000 --> 00:00:03.000\nHello there.\n")
+    result = run("convert", source, tmp_path / "plain.srt")
+    assert result.exit_code == 0
+    assert "warning: SRT has no notes: 1 NOTE block left out\n" in result.output
+    assert "reading speed" not in result.output

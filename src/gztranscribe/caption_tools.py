@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
+from . import fast_speech
 from .caption_files import (
     MAX_HOURS,
     MAX_MS,
@@ -108,11 +110,35 @@ def run_fix(
     return target, remaining, len(reparsed.captions.cues)
 
 
-def convert_file(source: Path, target: Path, shift: float = 0.0) -> tuple[int, int]:
-    """Write ``source``'s cues to ``target`` (its extension picks SRT or WebVTT), moved by
-    ``shift`` seconds; returns (cues written, cues dropped for ending before 0:00).
+class Converted(NamedTuple):
+    """What ``convert_file`` wrote."""
 
-    Times and text are kept exactly; a malformed input is refused with the line to fix.
+    cues: int
+    dropped: int  # cues that would end before 0:00 after the shift
+    notes_lost: int  # WebVTT NOTE blocks an SRT file cannot hold (fast-speech notes included)
+    fast_notes_lost: int  # ...of which the engine's fast-speech notes (``fast_speech``)
+
+
+def notes_lost_warning(notes: int, fast: int) -> str:
+    """The one line ``convert`` prints when an SRT target drops WebVTT notes."""
+    plural = "s" if notes != 1 else ""
+    line = f"warning: SRT has no notes: {notes} NOTE block{plural} left out"
+    if fast:
+        cues = f"{fast} cue{'s' if fast != 1 else ''}"
+        line += (
+            f", {fast} of them fast-speech notes; `gztranscribe check` on the SRT reports those "
+            f"{cues}' reading speed as errors (the .vtt keeps the notes)"
+        )
+    return line
+
+
+def convert_file(source: Path, target: Path, shift: float = 0.0) -> Converted:
+    """Write ``source``'s cues to ``target`` (its extension picks SRT or WebVTT), moved by
+    ``shift`` seconds.
+
+    Times and text are kept exactly; a malformed input is refused with the line to fix. SRT has
+    no notes, so converting to it loses them: the counts say how many, so the command can warn
+    (a fast cue that loses its note is a reading-speed error to ``check``).
     """
     kind = output_kind(target)
     if not math.isfinite(shift) or abs(shift) > MAX_MS / 1000:
@@ -126,4 +152,8 @@ def convert_file(source: Path, target: Path, shift: float = 0.0) -> tuple[int, i
     if kind == "srt" and not captions.cues:  # unlike WebVTT, SRT has no empty file
         raise CaptionFileError(f"{source}: no cues to write; an SRT file needs at least one")
     write_caption_text(target, write_captions(captions, kind))
-    return len(captions.cues), dropped
+    fast = sum(1 for c in captions.cues if fast_speech.noted_rate(c.note) is not None)
+    if kind != "srt" or parsed.kind == "srt":
+        return Converted(len(captions.cues), dropped, 0, 0)
+    notes = len(captions.notes) + sum(1 for c in captions.cues if c.note)
+    return Converted(len(captions.cues), dropped, notes, fast)

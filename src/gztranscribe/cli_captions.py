@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .caption_files import output_kind, read_caption_file
-from .caption_tools import convert_file, format_problem, run_fix, summary
+from .caption_tools import convert_file, format_problem, notes_lost_warning, run_fix, summary
 from .checking import check_parsed
 from .cli_common import HELP, ConfigOpt, MaxCharsOpt, MaxCpsOpt, ProfileOpt, err, handle_errors
 from .errors import ExitCode, UsageError
@@ -129,12 +129,14 @@ def register(app: typer.Typer) -> None:
         """
         with handle_errors():
             resolve_profile(source, config=config)  # a broken show config is reported, as everywhere
-            count, dropped = convert_file(source, target, shift)
-            if dropped:
+            done = convert_file(source, target, shift)
+            if done.dropped:
                 err.print(
-                    f"warning: dropped {dropped} cue{'s' if dropped != 1 else ''} that would end "
-                    f"before 0:00 after --shift {shift:g}",
+                    f"warning: dropped {done.dropped} cue{'s' if done.dropped != 1 else ''} that "
+                    f"would end before 0:00 after --shift {shift:g}",
                     markup=False,
                 )
+            if done.notes_lost:
+                err.print(notes_lost_warning(done.notes_lost, done.fast_notes_lost), markup=False, soft_wrap=True)
             if not quiet:
-                err.print(f"wrote {target} ({count} cues)", markup=False, soft_wrap=True)
+                err.print(f"wrote {target} ({done.cues} cues)", markup=False, soft_wrap=True)
