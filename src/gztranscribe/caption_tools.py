@@ -152,8 +152,8 @@ def convert_file(source: Path, target: Path, shift: float = 0.0) -> Converted:
     if kind == "srt" and not captions.cues:  # unlike WebVTT, SRT has no empty file
         raise CaptionFileError(f"{source}: no cues to write; an SRT file needs at least one")
     write_caption_text(target, write_captions(captions, kind))
-    fast = sum(1 for c in captions.cues if fast_speech.noted_rate(c.note) is not None)
-    if kind != "srt" or parsed.kind == "srt":
+    if kind != "srt":  # WebVTT keeps every note
         return Converted(len(captions.cues), dropped, 0, 0)
     notes = len(captions.notes) + sum(1 for c in captions.cues if c.note)
+    fast = sum(1 for c in captions.cues if fast_speech.noted_rate(c.note) is not None)
     return Converted(len(captions.cues), dropped, notes, fast)

@@ -137,6 +137,7 @@ def register(app: typer.Typer) -> None:
                     markup=False,
                 )
             if done.notes_lost:
-                err.print(notes_lost_warning(done.notes_lost, done.fast_notes_lost), markup=False, soft_wrap=True)
+                warning = notes_lost_warning(done.notes_lost, done.fast_notes_lost)
+                err.print(warning, markup=False, soft_wrap=True)
             if not quiet:
                 err.print(f"wrote {target} ({done.cues} cues)", markup=False, soft_wrap=True)
