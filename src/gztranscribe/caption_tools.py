@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
-from . import fast_speech
 from .caption_files import (
     MAX_HOURS,
     MAX_MS,
@@ -116,7 +115,7 @@ class Converted(NamedTuple):
     cues: int
     dropped: int  # cues that would end before 0:00 after the shift
     notes_lost: int  # WebVTT NOTE blocks an SRT file cannot hold (fast-speech notes included)
-    fast_notes_lost: int  # ...of which the engine's fast-speech notes (``fast_speech``)
+    fast_notes_lost: int  # ...of which the engine's fast-speech notes, each tied to its cue
 
 
 def notes_lost_warning(notes: int, fast: int) -> str:
@@ -154,6 +153,5 @@ def convert_file(source: Path, target: Path, shift: float = 0.0) -> Converted:
     write_caption_text(target, write_captions(captions, kind))
     if kind != "srt":  # WebVTT keeps every note
         return Converted(len(captions.cues), dropped, 0, 0)
-    notes = len(captions.notes) + sum(1 for c in captions.cues if c.note)
-    fast = sum(1 for c in captions.cues if fast_speech.noted_rate(c.note) is not None)
-    return Converted(len(captions.cues), dropped, notes, fast)
+    fast = sum(1 for c in captions.cues if c.note)  # the parser ties only those to a cue
+    return Converted(len(captions.cues), dropped, len(captions.notes) + fast, fast)

@@ -616,8 +616,7 @@ def _choose_cues(
     lengths = [len(t) for t in tok.texts]
     text_costs = _text_break_costs(tok.texts)
     if not guessed_times:  # a clause end the speaker pauses after like a sentence's breaks like one
-        full_stops = [c == SENTENCE and tokens.closes_sentence(t) for c, t in zip(text_costs, tok.texts)]
-        paused = paused_clause_ends(tok, full_stops, [c in (STRONG_CLAUSE, COMMA) for c in text_costs])
+        paused = paused_clause_ends(tok, [c in (STRONG_CLAUSE, COMMA) for c in text_costs])
         text_costs = [SENTENCE if i in paused else c for i, c in enumerate(text_costs)]
     brk = [
         max(

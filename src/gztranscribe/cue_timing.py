@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .profiles import FRAME, ProfileMillis, StyleProfile, chained_end
+from .tokens import pause_after_full_stops
 
 LONG_PAUSE = 1.5
 """Seconds of silence that always end a cue: no caption stays on screen across real silence."""
@@ -78,11 +79,9 @@ class Limits:
         )  # fmt: skip
 
 
-def paused_clause_ends(
-    tok: Tokens, full_stops: Sequence[bool], clause_ends: Sequence[bool]
-) -> set[int]:
+def paused_clause_ends(tok: Tokens, clause_ends: Sequence[bool]) -> set[int]:
     """The clause ends (``clause_ends[i]``: after word ``i``) that the speaker follows by a
-    sentence's pause, judged by the pauses after their own full stops (``full_stops``).
+    sentence's pause, judged by the pauses after their own full stops.
 
     Whisper often writes a spoken full stop as a comma ("Good evening, [0.4 s] tonight we..."),
     and the sentence rule then lets the next sentence start mid-caption. Where the speaker
@@ -94,10 +93,10 @@ def paused_clause_ends(
     followed by 0.47-1.7 times the median full-stop pause, real commas mostly by under 0.5 times.
     """
     gaps = [tok.starts[i + 1] - tok.ends[i] for i in range(len(tok.texts) - 1)]
-    after_stops = sorted(gap for gap, stop in zip(gaps, full_stops) if stop)
-    if len(after_stops) < PAUSED_CLAUSE_SAMPLE:
+    usual = pause_after_full_stops(tok.texts, gaps, PAUSED_CLAUSE_QUANTILE, PAUSED_CLAUSE_SAMPLE)
+    if usual is None:
         return set()
-    bar = max(PAUSED_CLAUSE_MIN_MS, after_stops[int(PAUSED_CLAUSE_QUANTILE * len(after_stops))])
+    bar = max(PAUSED_CLAUSE_MIN_MS, usual)
     return {i for i, (gap, clause) in enumerate(zip(gaps, clause_ends)) if clause and gap >= bar}
 
 

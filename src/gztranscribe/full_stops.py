@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .cleanup import capitalized
-from .tokens import closes_sentence, core
+from .tokens import core, pause_after_full_stops
 from .types import SAMPLE_RATE, Segment, Word
 
 if TYPE_CHECKING:
@@ -67,12 +67,9 @@ class Question:
 
 def sentence_pause(words: Sequence[Word], min_pause: float = MIN_PAUSE) -> float:
     """The shortest pause after a comma worth asking about in this recording (``SPEAKER_SHARE``)."""
-    after_stops = sorted(
-        b.start - a.end for a, b in itertools.pairwise(words) if closes_sentence(a.text)
-    )
-    if len(after_stops) < SPEAKER_SAMPLE:
-        return min_pause
-    return max(min_pause, after_stops[int(SPEAKER_SHARE * len(after_stops))])
+    gaps = [b.start - a.end for a, b in itertools.pairwise(words)]
+    usual = pause_after_full_stops([w.text for w in words[:-1]], gaps, SPEAKER_SHARE, SPEAKER_SAMPLE)
+    return min_pause if usual is None else max(min_pause, usual)
 
 
 def questions(segments: Sequence[Segment], min_pause: float = MIN_PAUSE) -> list[Question]:

@@ -7,6 +7,7 @@ token, so they cannot drift apart (they once disagreed on whether « opens a wor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from . import wordlists
@@ -144,3 +145,13 @@ def closes_sentence(token: str) -> bool:
     if end.endswith(".."):
         return False  # "..." trails off; the next word is not a new sentence by itself
     return core(token) not in ABBREVIATIONS
+
+
+def pause_after_full_stops(
+    texts: Sequence[str], gaps: Sequence[float], share: float, sample: int
+) -> float | None:
+    """The pause this speaker leaves after ``share`` of their full stops at the least (that
+    quantile of ``gaps[i]``, the silence after ``texts[i]``, over the words that close a
+    sentence); None with fewer than ``sample`` full stops to judge by."""
+    after = sorted(gap for text, gap in zip(texts, gaps) if closes_sentence(text))
+    return after[int(share * len(after))] if len(after) >= max(sample, 1) else None
