@@ -139,6 +139,8 @@ HEARD = [
     ("the Oyu Tolgoy mine", "the Oyu Tolgoi mine"),       # one word of two
     ("the Oyutolgoi mine", "the Oyu Tolgoi mine"),        # merged: same letters
     ("Bulat Nurgaliyev said", "Bolat Nurgaliyev said"),   # a given name, anchored by the surname
+    ("Captain Ibarah him Traore", "Captain Ibrahim Traore"),  # ...and split in two (issue 11)
+    ("Bull At Nurgaliyev said", "Bolat Nurgaliyev said"),  # ...in two, both pieces words
     ("Bolat Nurgaliev said", "Bolat Nurgaliyev said"),    # a surname transliterated
     ("Nurgaliev's plan", "Nurgaliyev's plan"),            # a surname alone
     ("in Sochimilco", "in Xochimilco"),                   # x said as s
@@ -162,6 +164,10 @@ LEFT_ALONE = [
     "Armen Union",                     # "Union" is a weak anchor (an English word)
     "Rivera",                          # a term of ordinary words ("River Road") has no budget
     "Pham Thanh said",                 # a shortened name is not completed
+    "Remember him Traore",             # a split given name must not start on a common word
+    "Ibarah, him Traore",              # ...nor be split by punctuation
+    "told him Traore",                 # ...nor start lowercase
+    "Gave him Traore",                 # ...and must sound like the given name ("gavehim")
     "Abraham",                         # a known name, not "Ibrahim" (and a given name alone)
     "Muller Mueller",                  # not "Miller": a word, and letters too far for 6 letters
     "tashkorgan",                      # lowercase: the model heard an ordinary word

@@ -73,7 +73,9 @@ How a transcript word is corrected, in order (each rule is a row in tests/test_g
       different words, not misspellings;
   except for a name of several words whose surname is exactly right: one other word within 0.6
   letter similarity or 0.25 of a sound per sound is enough ("Margre Vestager", "Timmali Rahmon");
-  when that surname is itself an English word ("Union", "Sap"), both must hold.
+  when that surname is itself an English word ("Union", "Sap"), both must hold. The same holds
+  for that other word heard as two ("Sunk say Siphandone", "Ibarah him Traore"): the two pieces
+  joined must be that close, the first capitalised and not a common word.
 - Punctuation around a word and a possessive "'s" are kept ("Kazakstan," -> "Kazakhstan,");
   several words merged into one term become one Word from the first start to the last end, with
   the lowest probability of the merged words. Parts of a hyphenated word are corrected one by one
@@ -567,16 +569,19 @@ class _Matcher:
         n = len(span)
         if not -1 <= n - len(entry.tokens) <= _extra_words(entry):
             return None
-        if n == len(entry.tokens):
+        split = _split_given_name(span, entry)
+        if split is not None:
+            changed = list(split)
+        elif n == len(entry.tokens):
             changed = [p.core for p, t in zip(span, entry.tokens) if p.core != t]
         else:
             changed = [p.core for p in span]
         if not changed or not changed[0][:1].isupper():
             return None  # lowercase: the model heard an ordinary word
-        if any(_is_common(c) for c in changed):
+        if any(_is_common(c) for c in (changed[:1] if split else changed)):
             return None  # "Remember" at the start of a sentence is still "remember"
         distance = sound_distance(sound_key(key), entry.sound)
-        if not _anchored(span, entry):
+        if split is None and not _anchored(span, entry):
             english = [is_english_word(c) for c in changed]
             if all(english) or (any(english) and n <= len(entry.tokens)):
                 return None  # "Camping" is not "Kampong"; a split may have a word ("Tash Korgan")
@@ -628,21 +633,41 @@ def _anchored(span: Sequence[_Parts], entry: _Entry) -> bool:
     sound test: "Ian Brenner" is another person, not "Ian Bremmer"."""
     if len(entry.tokens) < 2 or len(span) != len(entry.tokens):
         return False
-    from rapidfuzz.distance import Levenshtein
-
     pairs = [(p.core, t) for p, t in zip(span, entry.tokens)]
     wrong = [(_key(w), _key(t)) for w, t in pairs if w != t]
     if len(wrong) != 1 or pairs[-1][0] != pairs[-1][1]:
         return False
     heard, meant = wrong[0]
-    letters = Levenshtein.normalized_similarity(heard, meant)
-    if is_english_word(pairs[-1][1]):  # "Union", "Sap": a weak anchor; letters must agree too
-        return letters >= ANCHORED_SIMILARITY and sound_distance(
-            sound_key(heard), sound_key(meant)
-        ) <= ANCHORED_SOUND * len(sound_key(meant))
-    return letters >= ANCHORED_SIMILARITY or sound_distance(
-        sound_key(heard), sound_key(meant)
-    ) <= ANCHORED_SOUND * len(sound_key(meant))
+    return _close_to(heard, meant, weak=is_english_word(pairs[-1][1]))  # "Union", "Sap": weak
+
+
+def _split_given_name(span: Sequence[_Parts], entry: _Entry) -> tuple[str, str] | None:
+    """The two pieces of a name of several words whose surname is exactly right and one other
+    word came out as two ("Ibarah him Traore", "Sunk say Siphandone"), close enough together by
+    the ``_anchored`` measure; else None. The second piece may be a common word ("him", "say"):
+    the model writes what a name's syllables sound like, and the exact surname after them is the
+    evidence. The first piece still must be capitalised and not a common word."""
+    tokens = entry.tokens
+    if len(tokens) < 2 or len(span) != len(tokens) + 1 or span[-1].core != tokens[-1]:
+        return None
+    heard = [p.core for p in span]
+    for j in range(len(tokens) - 1):
+        if heard[:j] != list(tokens[:j]) or heard[j + 2 :] != list(tokens[j + 1 :]):
+            continue
+        if _close_to(_key(heard[j] + heard[j + 1]), _key(tokens[j]), weak=is_english_word(tokens[-1])):
+            return heard[j], heard[j + 1]
+    return None
+
+
+def _close_to(heard: str, meant: str, *, weak: bool) -> bool:
+    """One word of a name anchored by its exact surname heard closely enough: letters
+    ANCHORED_SIMILARITY alike or sounds ANCHORED_SOUND per sound apart; both when the anchor is
+    a weak one (an English word: "Union", "Sap")."""
+    from rapidfuzz.distance import Levenshtein
+
+    letters = Levenshtein.normalized_similarity(heard, meant) >= ANCHORED_SIMILARITY
+    sounds = sound_distance(sound_key(heard), sound_key(meant)) <= ANCHORED_SOUND * len(sound_key(meant))
+    return (letters and sounds) if weak else (letters or sounds)
 
 
 def _extra_words(entry: _Entry) -> int:
