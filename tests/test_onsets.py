@@ -104,8 +104,29 @@ def test_after_punctuation_without_a_pause_the_start_stays() -> None:
     assert refine_onsets(words, audio, SR)[1] == words[1]
 
 
-def test_without_punctuation_or_gap_a_word_is_never_examined() -> None:
-    # Fluent speech keeps Whisper's time even when a pause-like dip lies near the word.
+def test_without_punctuation_or_gap_a_short_dip_keeps_whispers_time() -> None:
+    # Fluent speech keeps Whisper's time when a dip shorter than a pause lies near the word
+    # (a stop consonant's closure, a breath between words).
+    audio = audio_with_bursts((0.2, 1.0), (1.2, 2.2))
+    words = [Word(0.2, 1.4, "one"), Word(1.4, 2.2, "two")]
+    assert refine_onsets(words, audio, SR)[1:] == words[1:]
+
+
+def test_a_pause_whisper_hid_inside_its_words_is_found_and_given_back() -> None:
+    # No full stop and no gap by Whisper's times ("up stream in Germany"), but 0.4 s of silence:
+    # the word starts where its sound does, and the word before ends where the quiet begins, so
+    # the pause is there to weigh (a cue break, a paragraph).
     audio = audio_with_bursts((0.2, 1.0), (1.4, 2.2))
-    words = [Word(0.2, 1.6, "one"), Word(1.6, 2.2, "two")]
-    assert refine_onsets(words, audio, SR)[1] == words[1]
+    words = [Word(0.2, 1.2, "stream"), Word(1.2, 2.2, "in")]
+    before, after = refine_onsets(words, audio, SR)
+    assert after.start == pytest.approx(1.4, abs=0.02)
+    assert before.end == pytest.approx(1.0, abs=0.03)
+
+
+def test_a_long_pause_mostly_before_the_search_still_wins_over_a_commas_dip() -> None:
+    # "for? [0.8 s] First, the money": Whisper put "First," 0.95 s late, on "the money", so only
+    # the pause's last 0.05 s lies inside the onset search, and the comma's 0.15 s dip after
+    # "First" is longer than that. The pause is measured whole, and wins.
+    audio = audio_with_bursts((0.2, 1.0), (1.8, 2.3), (2.45, 3.2))
+    words = [Word(0.2, 1.0, "for?"), Word(2.75, 2.9, "First,"), Word(2.9, 3.2, "money.")]
+    assert refine_onsets(words, audio, SR)[1].start == pytest.approx(1.8, abs=0.02)

@@ -50,9 +50,9 @@ from .cue_timing import (
     Tokens,
     close_gaps,
     latest_ends,
-    paused_clause_ends,
     pauses_after,
     repair,
+    sentence_pauses,
     sentence_rates,
     time_cues,
 )
@@ -615,8 +615,8 @@ def _choose_cues(
     n = len(tok.texts)
     lengths = [len(t) for t in tok.texts]
     text_costs = _text_break_costs(tok.texts)
-    if not guessed_times:  # a clause end the speaker pauses after like a sentence's breaks like one
-        paused = paused_clause_ends(tok, [c in (STRONG_CLAUSE, COMMA) for c in text_costs])
+    if not guessed_times:  # where the speaker pauses as after a sentence, the cue breaks as there
+        paused = sentence_pauses(tok, [SENTENCE < c <= PLAIN for c in text_costs])
         text_costs = [SENTENCE if i in paused else c for i, c in enumerate(text_costs)]
     brk = [
         max(

@@ -30,12 +30,12 @@ previous sentence's cue.
 START_OFFSETS = (-START_TOLERANCE, -START_TOLERANCE // 2, 0, START_TOLERANCE // 2, START_TOLERANCE)
 """The start offsets (ms) the engine tries at each cue boundary."""
 
-PAUSED_CLAUSE_QUANTILE = 0.25
-"""A clause end followed by a pause as long as the speaker leaves after this share of their full
-stops breaks like a sentence end (``paused_clause_ends``)..."""
-PAUSED_CLAUSE_SAMPLE = 8
+SENTENCE_PAUSE_QUANTILE = 0.25
+"""A word boundary followed by a pause as long as the speaker leaves after this share of their full
+stops breaks like a sentence end (``sentence_pauses``)..."""
+SENTENCE_PAUSE_SAMPLE = 8
 """...once the speaker has this many full stops to judge by..."""
-PAUSED_CLAUSE_MIN_MS = 250
+SENTENCE_PAUSE_MIN_MS = 250
 """...and never after a pause shorter than this."""
 
 
@@ -79,25 +79,27 @@ class Limits:
         )  # fmt: skip
 
 
-def paused_clause_ends(tok: Tokens, clause_ends: Sequence[bool]) -> set[int]:
-    """The clause ends (``clause_ends[i]``: after word ``i``) that the speaker follows by a
+def sentence_pauses(tok: Tokens, breakable: Sequence[bool]) -> set[int]:
+    """The word boundaries (``breakable[i]``: after word ``i``) that the speaker follows by a
     sentence's pause, judged by the pauses after their own full stops.
 
     Whisper often writes a spoken full stop as a comma ("Good evening, [0.4 s] tonight we..."),
-    and the sentence rule then lets the next sentence start mid-caption. Where the speaker
-    pauses after a comma about as long as after their full stops, the viewer hears a new
-    sentence (or at least a new thought) begin, and the caption should change there too. The
-    text keeps its comma; only the cue break follows the voice. The bar is the pause three
-    quarters of the speaker's full stops reach: on the generated episodes of
-    ``bench_episodes.py`` (3 voices, rates 0.9-1.3), sentence ends written as commas were
+    or drops it ("up stream [0.6 s] in Germany"), and the sentence rule then lets the next
+    sentence start mid-caption. Where the speaker pauses about as long as after their full stops,
+    the viewer hears a new sentence (or at least a new thought) begin, and the caption should
+    change there too. The text keeps its punctuation; only the cue break follows the voice. The
+    bar is the pause three quarters of the speaker's full stops reach: on the generated episodes
+    of ``bench_episodes.py`` (3 voices, rates 0.9-1.3), sentence ends written as commas were
     followed by 0.47-1.7 times the median full-stop pause, real commas mostly by under 0.5 times.
+    The caller leaves out the breaks the style guide forbids (after an article, ...): a speaker
+    who pauses there is searching for a word, not ending a sentence.
     """
     gaps = [tok.starts[i + 1] - tok.ends[i] for i in range(len(tok.texts) - 1)]
-    usual = pause_after_full_stops(tok.texts, gaps, PAUSED_CLAUSE_QUANTILE, PAUSED_CLAUSE_SAMPLE)
+    usual = pause_after_full_stops(tok.texts, gaps, SENTENCE_PAUSE_QUANTILE, SENTENCE_PAUSE_SAMPLE)
     if usual is None:
         return set()
-    bar = max(PAUSED_CLAUSE_MIN_MS, usual)
-    return {i for i, (gap, clause) in enumerate(zip(gaps, clause_ends)) if clause and gap >= bar}
+    bar = max(SENTENCE_PAUSE_MIN_MS, usual)
+    return {i for i, (gap, ok) in enumerate(zip(gaps, breakable)) if ok and gap >= bar}
 
 
 def gap_after(tok: Tokens, b: int, speech_end_ms: int | None) -> float:

@@ -6,7 +6,11 @@ by 0.5 s either way, and the previous word's end runs on over the pause. Measure
 episode against its exact sentence onsets: median error 111 ms before, ~10 ms after.
 
 A start is moved only where there is a pause to find: after a gap between Whisper's words, or after
-a word ending in punctuation (where speakers pause, even when Whisper runs the two words together).
+a word ending in punctuation (where speakers pause, even when Whisper runs the two words together),
+or anywhere the audio holds a quiet stretch of ``hidden_pause`` (0.3 s) or more that Whisper's
+times hide inside its words: it often drops the full stop *and* stretches the word before over the
+pause ("up stream [0.6 s] in Germany"), and such a word's time was off by 0.3-0.4 s on the
+generated episodes. That is longer than a stop consonant's closure (50-150 ms), so it is a pause.
 The onset is the sound that follows the *longest* quiet stretch near the word, not the first rise:
 a stop consonant's closure and release ("suppose-d") is a short silence and a short burst inside
 the previous word, and the pause between two sentences is longer. A word inside fluent speech
@@ -37,6 +41,7 @@ class OnsetOptions:
     below_peak_db: float = 30.0  # ...and come within this of the word's own loudness
     sustain_frames: int = 3  # ...for this many frames, so a click is not an onset
     min_quiet: float = 0.03  # seconds of quiet before an onset: a pause, not a dip in a vowel
+    hidden_pause: float = 0.3  # ...and where Whisper's times show no pause and no punctuation
 
 
 def energy_db(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -78,20 +83,23 @@ def refine_onsets(
     if not words:
         return []
     db = energy_db(audio, sample_rate)
+    hidden = replace(options, min_quiet=options.hidden_pause)
     refined: list[Word] = []
     for word in words:
         before = refined[-1] if refined else None
         previous_end = before.end if before else 0.0
         gap = word.start - previous_end
-        examine = gap >= options.min_gap or (before is not None and punctuated(before.text))
-        pause = _find_pause(db, word, before, options) if examine else None
+        marked = gap >= options.min_gap or (before is not None and punctuated(before.text))
+        pause = _find_pause(db, word, before, options if marked else hidden)
         if pause is None:
             start = max(word.start, previous_end)
             refined.append(word if start == word.start else replace(word, start=start))
             continue
         floor = before.start if before else 0.0
         start = min(max(pause.onset, floor), word.end)
-        if before is not None and before.end > start:
+        # a hidden pause is all Whisper's word before: it gives it back whole, so it can be weighed
+        give_back = pause.quiet_from if not marked else start
+        if before is not None and before.end > give_back:
             refined[-1] = replace(before, end=max(before.start, min(pause.quiet_from, start)))
         refined.append(replace(word, start=start) if start != word.start else word)
     return refined
@@ -100,8 +108,11 @@ def refine_onsets(
 def _find_pause(db: np.ndarray, word: Word, before: Word | None, o: OnsetOptions) -> _Pause | None:
     """The longest quiet stretch around the word's start and the sound after it, if any.
 
-    The search starts no earlier than the middle of the previous word (its first half is surely
-    that word's sound) and ends a little after Whisper's start, within the word.
+    The onset is searched from ``search_before`` before Whisper's start to a little after it,
+    within the word; the quiet before it is measured whole, from as early as the middle of the
+    previous word (its first half is surely that word's sound): a word Whisper put 0.7 s late
+    after a 0.8 s pause has most of its pause outside the onset search, and measured from the
+    search's edge that pause would lose to a comma's.
     """
     earliest = (before.start + before.end) / 2 if before else 0.0
     lo = max(earliest, word.start - o.search_before, 0.0)
@@ -109,6 +120,7 @@ def _find_pause(db: np.ndarray, word: Word, before: Word | None, o: OnsetOptions
     f0, f1 = int(lo / HOP), min(int(hi / HOP), len(db))
     if f1 - f0 <= o.sustain_frames:
         return None
+    fw = int(max(earliest, word.start - 2 * o.search_before, 0.0) / HOP)  # where quiet may begin
     floor = float(np.percentile(db[max(0, f0 - 20) : f1], 5))
     # The word's own loudness: over all of Whisper's time for it (at least 0.3 s), since a start
     # Whisper put early would otherwise measure a quiet lead-in, and a click would pass for speech.
@@ -117,8 +129,8 @@ def _find_pause(db: np.ndarray, word: Word, before: Word | None, o: OnsetOptions
     peak = float(db[peak_from:peak_to].max()) if peak_from < len(db) else floor
     threshold = max(floor + o.rise_db, peak - o.below_peak_db)
     # an onset near the window's end is confirmed by the frames just past it
-    heard = db[f0 : min(len(db), f1 + o.sustain_frames - 1)] > threshold
-    loud = heard[: f1 - f0]
+    heard = db[fw : min(len(db), f1 + o.sustain_frames - 1)] > threshold
+    loud = heard[: f1 - fw]
     if o.sustain_frames > 1:
         sustained = np.lib.stride_tricks.sliding_window_view(heard, o.sustain_frames).all(axis=1)
     else:
@@ -126,14 +138,16 @@ def _find_pause(db: np.ndarray, word: Word, before: Word | None, o: OnsetOptions
     best: _Pause | None = None
     best_len = max(1, round(o.min_quiet / HOP)) - 1
     for q0, q1 in _quiet_runs(loud):
+        if fw + q1 < f0:
+            continue  # over before the onset search begins: the previous word's own quiet
         # a rising edge, not just loudness: the sound must begin after the quiet stretch
         hits = np.flatnonzero(sustained[q1:]) + q1
         if hits.size == 0 or q1 - q0 < best_len:
             continue
         if q1 - q0 > best_len or best is None:
             # A frame covers [t, t + WINDOW]: sound starting inside it shows at its middle.
-            onset = (f0 + int(hits[0])) * HOP + WINDOW / 2
-            best, best_len = _Pause((f0 + q0) * HOP + WINDOW / 2, onset), q1 - q0
+            onset = (fw + int(hits[0])) * HOP + WINDOW / 2
+            best, best_len = _Pause((fw + q0) * HOP + WINDOW / 2, onset), q1 - q0
     return best
 
 
