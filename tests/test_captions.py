@@ -605,6 +605,29 @@ def test_a_comma_followed_by_the_speakers_sentence_pause_starts_a_cue(
     assert style_problems(captions, words, BROADCAST) == []
 
 
+UNPUNCTUATED = "Good evening tonight we look at a river that three countries share. "
+
+
+@pytest.mark.parametrize(
+    ("pause_after", "first_cue"),
+    [
+        (1, "Good evening"),  # "evening [0.5 s] tonight": a sentence Whisper did not punctuate
+        (6, UNPUNCTUATED.strip()),  # "a [0.5 s] river": a speaker looking for a word
+    ],
+    ids=["after-a-noun", "after-an-article"],
+)
+def test_an_unpunctuated_sentence_pause_starts_a_cue_unless_the_break_is_forbidden(
+    pause_after: int, first_cue: str
+) -> None:
+    """Whisper sometimes drops a full stop the voice made; a pause as long as after the
+    speaker's full stops still starts a cue there, except where the style guide never breaks
+    (after an article): there the speaker is searching for a word, not ending a sentence."""
+    words = words_from(UNPUNCTUATED + RIVER, sentence_pause=0.5, pauses={pause_after: 0.5})
+    captions = build_cues(words)
+    assert captions.cues[0].text == first_cue
+    assert " ".join(c.text for c in captions.cues).split() == joined(words).split()
+
+
 def straddling(cues: Sequence[Cue]) -> list[str]:
     """Cues holding a sentence end that also start or end mid-sentence."""
     texts = [c.text.split() for c in cues]
