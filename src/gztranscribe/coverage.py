@@ -162,6 +162,11 @@ def word_reach(words: Sequence[Word], reach: float, longest: float = 1.5) -> lis
     return merge_regions(spans, max_gap=0.0, max_len=math.inf)
 
 
+def union(*parts: Sequence[Region]) -> list[Region]:
+    """Every region of every part, overlapping ones merged."""
+    return merge_regions((r for part in parts for r in part), max_gap=0.0, max_len=math.inf)
+
+
 def total(regions: Sequence[Region]) -> float:
     return sum(b - a for a, b in regions)
 

@@ -7,6 +7,7 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -19,6 +20,7 @@ import numpy as np
 
 from . import coverage as cov
 from . import full_stops as fs
+from . import speech_detection as sd
 from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
 from .onsets import refine_onsets
@@ -49,6 +51,7 @@ class DecodeOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     vad_threshold: float = 0.5
+    hint_threshold: float = 0.3  # ...and where Silero leans to speech below it, wordless audio is examined
     vad_min_silence_ms: int = 300
     vad_speech_pad_ms: int = 200
     max_window: float = 28.0  # seconds of audio in one decode window (Whisper sees 30)
@@ -135,18 +138,26 @@ class Transcriber:
         phase(FINDING_SPEECH)
         level = cov.loudness(audio, SAMPLE_RATE)
         stretches = cov.audible_stretches(level)
-        regions = cov.widen(self._speech_regions(audio, options), stretches)
+        found, hints = self._speech_regions(audio, options)
+        regions = cov.widen(found, stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
+        # Where a missing word is looked for: the audible stretches, and where the detector leaned
+        # towards speech without deciding for it (a whisper under a music bed is not "audible").
+        # Hints are bridged like audible stretches: Silero's leaning comes and goes within a phrase.
+        hinted = merge_regions(hints, max_gap=cov.CoverageOptions().bridge, max_len=math.inf)
+        suspect = cov.union(stretches, cov.subtract(hinted, regions))
         with interruptible_pool(1) as early:
-            # Audible stretches that no decode window reaches (a music intro) are examined beside
-            # the main pass, on a lane that would otherwise wait for the last batch.
-            far = cov.examination_windows(cov.beyond(stretches, windows), duration, stretches=stretches)
+            # Stretches that no decode window reaches (a music intro) are examined beside the main
+            # pass, on a lane that would otherwise wait for the last batch.
+            far = cov.examination_windows(cov.beyond(suspect, windows), duration, stretches=suspect)
             ahead = {w: early.submit(self._decode_alone, audio, *w, options)
                      for w in (far if options.examine_audible else [])}
             segments, language = self._hear(audio, regions, windows, options, on_progress, phase)
             coverage = cov.Coverage()
             if options.examine_audible:
-                segments, coverage = self._cover_audible(audio, segments, options, level, stretches, ahead)
+                segments, coverage = self._cover_audible(
+                    audio, segments, options, level, stretches, suspect, ahead
+                )
         if options.refine_onsets:
             segments = _with_refined_onsets(segments, audio)
         if options.restore_full_stops:  # on the refined onsets: the pauses it weighs are real
@@ -228,16 +239,18 @@ class Transcriber:
 
     def _cover_audible(
         self, audio: np.ndarray, segments: list[Segment], options: DecodeOptions,
-        level: cov.Loudness, stretches: list[Region], ahead: dict[Region, Future[list[Segment]]],
+        level: cov.Loudness, stretches: list[Region], suspect: list[Region],
+        ahead: dict[Region, Future[list[Segment]]],
     ) -> tuple[list[Segment], cov.Coverage]:
-        """Decode, each on its own, the audible stretches no word accounts for, and keep the verdict.
+        """Decode, each on its own, the suspect stretches (audible, or the detector's hints) no word
+        accounts for, and keep the verdict; coverage is measured on the audible ``stretches``.
 
         ``ahead``: stretches already being decoded, by their examination window."""
         duration = len(audio) / SAMPLE_RATE
         words = [w for seg in segments for w in seg.words]
-        gaps = cov.uncovered(stretches, words)
+        gaps = cov.uncovered(suspect, words)
         examined: list[cov.Examined] = []
-        windows = cov.examination_windows(gaps, duration, stretches=stretches)
+        windows = cov.examination_windows(gaps, duration, stretches=suspect)
         with interruptible_pool(self.lanes) as pool:  # independent stretches
             pending = [ahead[w] if w in ahead else pool.submit(self._decode_alone, audio, *w, options)
                        for w in windows]
@@ -289,19 +302,25 @@ class Transcriber:
                 shifted.append(_shift(segment, start))
         return shifted
 
-    def _speech_regions(self, audio: np.ndarray, options: DecodeOptions) -> list[Region]:
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
+    def _speech_regions(self, audio: np.ndarray, options: DecodeOptions) -> tuple[list[Region], list[Region]]:
+        """Silero's speech regions, and its hints (``speech_detection``), from one run of it."""
+        from faster_whisper.vad import get_vad_model
 
-        vad = VadOptions(
+        vad = sd.Thresholds(
             threshold=options.vad_threshold,
-            min_silence_duration_ms=options.vad_min_silence_ms,
-            speech_pad_ms=options.vad_speech_pad_ms,
-            max_speech_duration_s=options.max_window,
+            min_silence_ms=options.vad_min_silence_ms,
+            pad_ms=options.vad_speech_pad_ms,
+            max_speech_s=options.max_window,
         )
+        hint = replace(vad, threshold=options.hint_threshold)
 
-        def find(start: int, end: int) -> list[Region]:
-            stamps = get_speech_timestamps(audio[start:end], vad, sampling_rate=SAMPLE_RATE)
-            return [((start + s["start"]) / SAMPLE_RATE, (start + s["end"]) / SAMPLE_RATE) for s in stamps]
+        def find(start: int, end: int) -> tuple[list[Region], list[Region]]:
+            piece = audio[start:end]  # padded to whole windows as faster-whisper pads it
+            probs = get_vad_model()(np.pad(piece, (0, sd.WINDOW - len(piece) % sd.WINDOW)))
+            return tuple(  # type: ignore[return-value]
+                [((start + a) / SAMPLE_RATE, (start + b) / SAMPLE_RATE) for a, b in sd.regions(probs, len(piece), t)]
+                for t in (vad, hint)
+            )
 
         # Silero runs on one core while the other waits for the windows. So a recording is
         # searched in two halves, cut in the longest quiet run of its middle third (on the grid of
@@ -312,8 +331,9 @@ class Transcriber:
             return find(0, n)
         cut = cut_point(audio, n // 3, 2 * n // 3)
         with interruptible_pool(min(2, self.lanes)) as pool:
-            first, second = pool.submit(find, 0, cut), pool.submit(find, cut, n)
-            return first.result() + second.result()
+            halves = [pool.submit(find, 0, cut), pool.submit(find, cut, n)]
+            (found, hints), (found2, hints2) = (half.result() for half in halves)
+            return found + found2, hints + hints2
 
     def _decode(
         self,
