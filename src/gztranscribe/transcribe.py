@@ -95,7 +95,6 @@ class Transcriber:
     source: ModelSource
     model: WhisperModel
     options: ModelOptions = field(default_factory=ModelOptions)
-    _pipeline: Any = field(default=None, repr=False)
 
     @classmethod
     def load(cls, options: ModelOptions = ModelOptions()) -> Transcriber:
@@ -108,9 +107,7 @@ class Transcriber:
             threads=threads,
             workers=workers,
         )
-        transcriber = cls(source=source, model=model, options=options)
-        _ = transcriber._batched  # create the pipeline now: threads of a batch share it
-        return transcriber
+        return cls(source=source, model=model, options=options)
 
     def transcribe(
         self,
@@ -291,7 +288,9 @@ class Transcriber:
             condition_on_previous_text=False,
             vad_filter=False,
             # A verdict on a wordless stretch rests on the model's confidence: no sampled retries.
-            # A loop of the batched pass gets Whisper's temperature fallback, made for loops.
+            # A loop of the batched pass gets Whisper's temperature fallback, made for loops. Its
+            # samples differ from run to run (CTranslate2 takes no seed per call), so a loop is
+            # the one place where the same file can come out differently (README, "Known limits").
             temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if retries else 0.0,
             hotwords=options.hotwords,
         )
@@ -348,7 +347,7 @@ class Transcriber:
         language = options.language or None
 
         def decode(part: list[Region]) -> tuple[list[Any], str]:
-            fw_segments, info = self._batched.transcribe(
+            fw_segments, info = _pipeline(self.model).transcribe(
                 audio,
                 language=language,  # detected once, then kept
                 beam_size=options.beam_size,
@@ -392,13 +391,15 @@ class Transcriber:
         """Windows of one file this model decodes side by side (``ModelOptions.plan``)."""
         return self.options.plan()[0]
 
-    @property
-    def _batched(self) -> Any:
-        from faster_whisper import BatchedInferencePipeline
 
-        if self._pipeline is None:
-            self._pipeline = BatchedInferencePipeline(self.model)
-        return self._pipeline
+def _pipeline(model: WhisperModel) -> Any:
+    """A batched pipeline of its own for one call. faster-whisper's ``BatchedInferencePipeline``
+    carries ``last_speech_timestamp`` (which bounds the first word after a pause) from one call to
+    the next and resets it when a call ends; lanes sharing one pipeline would read each other's
+    value mid-call. A fresh one starts every call where a lone call starts: at 0."""
+    from faster_whisper import BatchedInferencePipeline
+
+    return BatchedInferencePipeline(model)
 
 
 @contextmanager
