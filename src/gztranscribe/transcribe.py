@@ -316,10 +316,12 @@ class Transcriber:
         def find(start: int, end: int) -> tuple[list[Region], list[Region]]:
             piece = audio[start:end]  # padded to whole windows as faster-whisper pads it
             probs = get_vad_model()(np.pad(piece, (0, sd.WINDOW - len(piece) % sd.WINDOW)))
-            return tuple(  # type: ignore[return-value]
-                [((start + a) / SAMPLE_RATE, (start + b) / SAMPLE_RATE) for a, b in sd.regions(probs, len(piece), t)]
-                for t in (vad, hint)
-            )
+
+            def seconds(t: sd.Thresholds) -> list[Region]:
+                return [((start + a) / SAMPLE_RATE, (start + b) / SAMPLE_RATE)
+                        for a, b in sd.regions(probs, len(piece), t)]
+
+            return seconds(vad), seconds(hint)
 
         # Silero runs on one core while the other waits for the windows. So a recording is
         # searched in two halves, cut in the longest quiet run of its middle third (on the grid of
