@@ -14,6 +14,7 @@ from pathlib import Path
 import jiwer
 import pytest
 from conftest import EVAL, MEDIA, SAMPLE, run_module
+from processes import ctrl_c_as_in_a_terminal
 
 from gztranscribe.batch import MANIFEST_NAME, REPORT_NAME, discover, plan
 from gztranscribe.errors import ExitCode
@@ -166,6 +167,7 @@ def test_a_killed_batch_leaves_no_partial_output_and_a_rerun_finishes(tmp_path: 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 60
     while not (folder / MANIFEST_NAME).exists() and time.monotonic() < deadline:

@@ -22,6 +22,7 @@ import pytest
 import typer
 import webvtt
 from conftest import MEDIA, REPO_ROOT, SAMPLE, SPEECH_TEXT, leftovers, run_module, wer
+from processes import ctrl_c_as_in_a_terminal
 
 from gztranscribe import __version__
 from gztranscribe.cli import app
@@ -443,6 +444,7 @@ def test_an_interrupt_while_transcribing_exits_130_and_leaves_no_output(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     try:
         seen = _wait_for(proc, b"transcribing", timeout=60)

@@ -33,6 +33,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, SAMPLE
+from processes import ctrl_c_as_in_a_terminal
 
 from gztranscribe.caption_files import read_captions
 from gztranscribe.errors import UsageError
@@ -815,6 +816,7 @@ def test_the_review_command_serves_until_interrupted(episode: Path) -> None:
         text=True,
         cwd=REPO_ROOT,
         env={**os.environ, "COLUMNS": "200"},
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     lines: list[str] = []
     found = threading.Event()
