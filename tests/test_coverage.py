@@ -88,6 +88,16 @@ def test_subtract_keeps_the_parts_outside_every_hole() -> None:
     assert cov.subtract([(0, 1)], []) == [(0, 1)]
 
 
+def test_suspect_audio_is_the_audible_and_the_detectors_hints_outside_its_speech() -> None:
+    stretches = [(10.0, 12.0)]
+    regions = [(1.0, 2.0), (10.0, 12.0)]
+    # Silero leaned towards speech at 2.9-3.4 and 3.8-4.4 (a dip under 0.5 s between: one phrase)
+    # and around its own regions, which are decoded anyway.
+    hints = [(1.0, 2.5), (2.9, 3.4), (3.8, 4.4), (9.8, 12.3)]
+    assert cov.suspect(stretches, hints, regions) == [(2.0, 4.4), (9.8, 12.3)]
+    assert cov.suspect(stretches, [], regions) == stretches  # no hints: the audible stretches
+
+
 def test_examination_windows_pad_join_and_split_long_gaps() -> None:
     assert cov.examination_windows([(1.0, 2.0), (2.3, 3.0)], 10.0) == [(0.7, 3.3)]
     windows = cov.examination_windows([(0.0, 70.0)], 70.0)

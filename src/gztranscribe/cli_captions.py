@@ -11,7 +11,7 @@ import typer
 from .caption_files import output_kind, read_caption_file
 from .caption_tools import convert_file, format_problem, notes_lost_warning, run_fix, summary
 from .checking import check_parsed
-from .cli_common import HELP, ConfigOpt, MaxCharsOpt, MaxCpsOpt, ProfileOpt, err, handle_errors
+from .cli_common import HELP, ConfigOpt, MaxCharsOpt, MaxCpsOpt, ProfileOpt, err, handle_errors, say
 from .errors import ExitCode, UsageError
 
 
@@ -131,13 +131,9 @@ def register(app: typer.Typer) -> None:
             resolve_profile(source, config=config)  # a broken show config is reported, as everywhere
             done = convert_file(source, target, shift)
             if done.dropped:
-                err.print(
-                    f"warning: dropped {done.dropped} cue{'s' if done.dropped != 1 else ''} that "
-                    f"would end before 0:00 after --shift {shift:g}",
-                    markup=False,
-                )
+                say(f"warning: dropped {done.dropped} cue{'s' if done.dropped != 1 else ''} that "
+                    f"would end before 0:00 after --shift {shift:g}")
             if done.notes_lost:
-                warning = notes_lost_warning(done.notes_lost, done.fast_notes_lost)
-                err.print(warning, markup=False, soft_wrap=True)
+                say(notes_lost_warning(done.notes_lost, done.fast_notes_lost))
             if not quiet:
-                err.print(f"wrote {target} ({done.cues} cues)", markup=False, soft_wrap=True)
+                say(f"wrote {target} ({done.cues} cues)")

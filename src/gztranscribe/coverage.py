@@ -167,6 +167,18 @@ def union(*parts: Sequence[Region]) -> list[Region]:
     return merge_regions((r for part in parts for r in part), max_gap=0.0, max_len=math.inf)
 
 
+def suspect(
+    stretches: Sequence[Region], hints: Sequence[Region], regions: Sequence[Region],
+    options: CoverageOptions = CoverageOptions(),
+) -> list[Region]:
+    """Where a missing word is looked for: the audible ``stretches``, and where the speech detector
+    leaned towards speech without deciding for it (``hints``, outside its speech ``regions``; a
+    whisper under a music bed is not audible by the floor's measure). Hints are bridged like
+    audible stretches: the detector's leaning comes and goes within a phrase."""
+    bridged = merge_regions(hints, max_gap=options.bridge, max_len=math.inf)
+    return union(stretches, subtract(bridged, sorted(regions)))
+
+
 def total(regions: Sequence[Region]) -> float:
     return sum(b - a for a, b in regions)
 

@@ -7,7 +7,6 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -138,11 +137,7 @@ class Transcriber:
         found, hints = self._speech_regions(audio, options)
         regions = cov.widen(found, stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
-        # Where a missing word is looked for: the audible stretches, and where the detector leaned
-        # towards speech without deciding for it (a whisper under a music bed is not "audible").
-        # Hints are bridged like audible stretches: Silero's leaning comes and goes within a phrase.
-        hinted = merge_regions(hints, max_gap=cov.CoverageOptions().bridge, max_len=math.inf)
-        suspect = cov.union(stretches, cov.subtract(hinted, regions))
+        suspect = cov.suspect(stretches, hints, regions)
         with interruptible_pool(1) as early:
             # Stretches that no decode window reaches (a music intro) are examined beside the main
             # pass, on a lane that would otherwise wait for the last batch.
