@@ -605,6 +605,27 @@ def test_a_comma_followed_by_the_speakers_sentence_pause_starts_a_cue(
     assert style_problems(captions, words, BROADCAST) == []
 
 
+@pytest.mark.parametrize(
+    ("comma_pause", "first_cue"),
+    [(0.5, "Good evening,"), (0.4, GREETING.strip())],
+    ids=["as-long-as-a-tenth-of-its-full-stops", "shorter-than-all"],
+)
+def test_a_speaker_whose_full_stop_pauses_vary_is_judged_by_their_shorter_ones(
+    comma_pause: float, first_cue: str
+) -> None:
+    """Full-stop pauses of 0.42-1.0 s: the comma's 0.5 s is longer than a tenth of them (not than
+    a quarter), as after a short sentence ("Start in Mali. [0.55 s] Colonel...") read as a comma.
+    A pause shorter than every full stop's stays a comma's."""
+    tokens = (GREETING + RIVER).split()
+    stops = [i for i, t in enumerate(tokens) if t.endswith(".")]
+    spread = [0.42, 0.46, 0.6, 0.7, 0.8, 0.9, 1.0, 0.8, 0.7, 0.6]
+    pauses = {1: comma_pause, **dict(zip(stops, spread, strict=True))}
+    words = words_from(GREETING + RIVER, pauses=pauses)
+    captions = build_cues(words)
+    assert captions.cues[0].text == first_cue
+    assert style_problems(captions, words, BROADCAST) == []
+
+
 UNPUNCTUATED = "Good evening tonight we look at a river that three countries share. "
 
 

@@ -98,6 +98,16 @@ def test_a_word_stretched_over_the_pause_gives_it_back() -> None:
     assert before.end == pytest.approx(1.0, abs=0.03)
 
 
+def test_a_word_before_a_comma_gives_back_the_whole_pause_not_just_whispers_gap() -> None:
+    # "Start in Mali, [0.5 s] Colonel": a sentence end written as a comma, and Whisper ran
+    # "Mali," 0.3 s into the pause. The pause the caption engine weighs is the quiet itself.
+    audio = audio_with_bursts((0.2, 1.0), (1.5, 2.2))
+    words = [Word(0.2, 1.3, "Mali,"), Word(1.5, 2.2, "Colonel")]
+    before, after = refine_onsets(words, audio, SR)
+    assert after.start == pytest.approx(1.5, abs=0.02)
+    assert before.end == pytest.approx(1.0, abs=0.03)
+
+
 def test_after_punctuation_without_a_pause_the_start_stays() -> None:
     audio = audio_with_bursts((0.2, 2.2))
     words = [Word(0.2, 1.2, "one,"), Word(1.2, 2.2, "two")]

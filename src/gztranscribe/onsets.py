@@ -76,8 +76,10 @@ def refine_onsets(
 ) -> list[Word]:
     """Return ``words`` with starts after a pause moved to where the sound actually begins.
 
-    The word before gives up the pause when Whisper stretched it over the silence (its end moves
-    back to where the quiet begins), so a start may move before Whisper's end of the previous word.
+    The word before gives the pause back whole when Whisper stretched it over the silence (its
+    end moves back to where the quiet begins, also after punctuation: "Mali, [0.55 s] Colonel"
+    with "Mali," run 0.3 s into the pause), so the caption engine and the full-stop questions
+    weigh the pause the voice made; a start may move before Whisper's end of the previous word.
     Starts stay in order and every word keeps ``start <= end``.
     """
     if not words:
@@ -97,9 +99,8 @@ def refine_onsets(
             continue
         floor = before.start if before else 0.0
         start = min(max(pause.onset, floor), word.end)
-        # a hidden pause is all Whisper's word before: it gives it back whole, so it can be weighed
-        give_back = pause.quiet_from if not marked else start
-        if before is not None and before.end > give_back:
+        # the word before gives the pause back whole, so the caption engine can weigh it
+        if before is not None and before.end > pause.quiet_from:
             refined[-1] = replace(before, end=max(before.start, min(pause.quiet_from, start)))
         refined.append(replace(word, start=start) if start != word.start else word)
     return refined
