@@ -12,8 +12,7 @@ Measured with ``benchmarks/bench_full_stops.py`` on the 24 generated episodes (3
 0.9-1.3), pauses as ``onsets`` measures them in the audio: 14 commas asked about, 6 scored above
 ``FULL_STOP_SHARE``, all sentence ends; no real comma was asked (with Whisper's own word times, 55
 questions on 21 episodes also made 6, and real commas scored up to 0.36). The words never change,
-only a comma and
-the next word's first letter.
+only a comma and the next word's first letter.
 """
 
 from __future__ import annotations
