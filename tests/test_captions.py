@@ -607,15 +607,15 @@ def test_a_comma_followed_by_the_speakers_sentence_pause_starts_a_cue(
 
 @pytest.mark.parametrize(
     ("comma_pause", "first_cue"),
-    [(0.5, "Good evening,"), (0.4, GREETING.strip())],
-    ids=["as-long-as-a-tenth-of-its-full-stops", "shorter-than-all"],
+    [(0.5, "Good evening,"), (0.4, "Good evening,"), (0.3, GREETING.strip())],
+    ids=["longer-than-a-tenth-of-its-full-stops", "four-fifths-of-that", "shorter"],
 )
 def test_a_speaker_whose_full_stop_pauses_vary_is_judged_by_their_shorter_ones(
     comma_pause: float, first_cue: str
 ) -> None:
-    """Full-stop pauses of 0.42-1.0 s: the comma's 0.5 s is longer than a tenth of them (not than
-    a quarter), as after a short sentence ("Start in Mali. [0.55 s] Colonel...") read as a comma.
-    A pause shorter than every full stop's stays a comma's."""
+    """Full-stop pauses of 0.42-1.0 s, one in ten of them 0.46 s or shorter: a comma followed by
+    0.5 s (longer than that, shorter than a quarter of them) or by 0.4 s (four fifths of it) is a
+    sentence end read as a comma ("Start in Mali, [0.55 s] Colonel..."); 0.3 s is a comma's."""
     tokens = (GREETING + RIVER).split()
     stops = [i for i, t in enumerate(tokens) if t.endswith(".")]
     spread = [0.42, 0.46, 0.6, 0.7, 0.8, 0.9, 1.0, 0.8, 0.7, 0.6]
@@ -624,6 +624,26 @@ def test_a_speaker_whose_full_stop_pauses_vary_is_judged_by_their_shorter_ones(
     captions = build_cues(words)
     assert captions.cues[0].text == first_cue
     assert style_problems(captions, words, BROADCAST) == []
+
+
+@pytest.mark.parametrize(
+    ("pause", "first_cue"),
+    [(0.5, "Finnish police boarded the tanker Eagle S."), (0.0, None)],
+    ids=["a-sentence-pause-ends-the-sentence", "no-pause-keeps-it-with-the-next-word"],
+)
+def test_a_sentence_ending_in_an_initial_breaks_where_the_speaker_pauses(
+    pause: float, first_cue: str | None
+) -> None:
+    """"S." before a capital reads as an initial ("J. Smith"), never a place to break; but no one
+    pauses as long as after a sentence between an initial and the name it belongs to."""
+    text = "Finnish police boarded the tanker Eagle S. Investigators found a trail. " + RIVER
+    words = words_from(text, pauses={6: pause})
+    captions = build_cues(words)
+    cues = [c.text.replace("\n", " ") for c in captions.cues]
+    if first_cue is not None:
+        assert cues[0] == first_cue
+    else:
+        assert not any(c.endswith("Eagle S.") for c in cues)
 
 
 UNPUNCTUATED = "Good evening tonight we look at a river that three countries share. "

@@ -234,6 +234,16 @@ def _text_break_costs(texts: Sequence[str]) -> list[float]:
     return [_text_break_cost(texts[i], texts[i + 1]) for i in range(len(texts) - 1)]
 
 
+def _sentence_breakable(texts: Sequence[str], text_costs: Sequence[float]) -> list[bool]:
+    """Where a sentence's pause may end a sentence the text does not close: any break the style
+    guide allows, and after a single initial ("the tanker Eagle S. [0.5 s] Investigators..."):
+    nobody pauses that long between an initial and the name it belongs to."""
+    return [
+        SENTENCE < c <= PLAIN or tokens.closing_punctuation(texts[i], texts[i + 1]) == "initial"
+        for i, c in enumerate(text_costs)
+    ]
+
+
 def _pause_bonus(gap_ms: int) -> float:
     """Pauses are where people expect captions to change."""
     return min(PAUSE_BONUS_MAX, PAUSE_BONUS_PER_S * max(gap_ms, 0) / 1000)
@@ -616,7 +626,7 @@ def _choose_cues(
     lengths = [len(t) for t in tok.texts]
     text_costs = _text_break_costs(tok.texts)
     if not guessed_times:  # where the speaker pauses as after a sentence, the cue breaks as there
-        paused = sentence_pauses(tok, [SENTENCE < c <= PLAIN for c in text_costs])
+        paused = sentence_pauses(tok, _sentence_breakable(tok.texts, text_costs))
         text_costs = [SENTENCE if i in paused else c for i, c in enumerate(text_costs)]
     brk = [
         max(
