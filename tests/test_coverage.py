@@ -148,6 +148,29 @@ def test_confident_words_inside_the_gap_are_kept_and_repeats_of_covered_words_ar
     assert [w.text for s in kept for w in s.words] == ["Really", "quiet"]
 
 
+def test_a_quiet_first_word_just_before_the_gap_is_new_unless_a_covered_word_claims_it() -> None:
+    # A falsetto "This is all very high pitched": the audible stretch (the gap) begins with "is";
+    # "This" lies in the examination's padding. Nothing covers it there, so it is new; a word
+    # already in the transcript just before the gap claims that padding, and its repeat is not.
+    found = [seg([Word(5.25, 5.45, "This"), Word(5.6, 5.9, "is"), Word(5.9, 6.3, "high.")])]
+    gap = [(5.5, 7.0)]
+    verdict, kept = cov.judge(found, gap, cov.unclaimed(gap, []))
+    assert [w.text for s in kept for w in s.words] == ["This", "is", "high."]
+    assert (verdict.start, verdict.end) == (5.5, 7.0)  # the record is still of the gap examined
+    covered = [Word(4.9, 5.2, "this")]
+    kept = cov.judge(found, gap, cov.unclaimed(gap, covered))[1]
+    assert [w.text for s in kept for w in s.words] == ["is", "high."]
+
+
+def test_words_in_the_rest_of_the_examination_window_are_context_not_new() -> None:
+    # The window holds the whole audible stretch around a gap; a laugh two seconds past the gap
+    # was never examined as a gap and is not added.
+    found = [seg([Word(5.6, 6.0, "liner."), Word(9.1, 9.6, "Ha-ha.")])]
+    gap = [(5.5, 6.5)]
+    kept = cov.judge(found, gap, cov.unclaimed(gap, []))[1]
+    assert [w.text for s in kept for w in s.words] == ["liner."]
+
+
 def test_music_and_high_no_speech_probability_are_judged_not_speech() -> None:
     music = [seg([Word(1.0, 2.0, "(music)")])]
     assert cov.judge(music, [(0.0, 3.0)])[0].outcome == cov.NOT_SPEECH
@@ -361,6 +384,18 @@ def test_a_whisper_under_a_music_bed_the_detector_only_leans_towards_is_heard(tr
     later = [w.text for w in transcript.words if 2.2 < w.start < 6.6]
     assert len(later) >= 2, transcript.text
     assert any(e.outcome == cov.WORDS and e.start >= 2.0 for e in transcript.coverage.examined)
+
+
+@pytest.mark.slow
+def test_the_quiet_first_word_of_an_examined_falsetto_is_kept(transcriber, clips) -> None:
+    """Long-form seed 6, 140-150 s: the end of mfa_whatscalled, then "This is all very high
+    pitched" in falsetto, which the batched pass misses. The audible stretch begins after the
+    quiet "This", which the examination hears in its padding: kept, not cut at the gap."""
+    mix = make_mix(clips, 6, MixSettings(seconds=180))
+    assert [c.name for c in mix.clips if 140 < c.start < 150] == ["falsetto"]
+    transcript = transcriber.transcribe(mix.audio[140 * SR : 150 * SR])
+    assert any(e.outcome == cov.WORDS for e in transcript.coverage.examined)
+    assert transcript.text.startswith("This is all very high pitched"), transcript.text
 
 
 @pytest.fixture(scope="module")

@@ -276,11 +276,27 @@ def still_unheard(
     return [(a, b) for a, b in merged if b - a >= options.warn_min]
 
 
-def judge(found: Sequence[Segment], gaps: Sequence[Region]) -> tuple[Examined, list[Segment]]:
+def unclaimed(
+    gaps: Sequence[Region], words: Sequence[Word], options: CoverageOptions = CoverageOptions()
+) -> list[Region]:
+    """The gaps, each with the examination's padding around it, less what words account for.
+
+    A word the examination hears there is new, not a repeat of a covered one: the quiet first
+    word of a falsetto sentence ("This is all very high pitched") starts before the audible
+    stretch does, in the padding, and would be lost if only the gap counted. No further: the
+    rest of the window is context, and a laugh in it is not a gap that was examined."""
+    padded = union([(a - options.pad, b + options.pad) for a, b in gaps])
+    return union(gaps, subtract(padded, word_reach(words, options.word_reach, options.longest_word)))
+
+
+def judge(
+    found: Sequence[Segment], gaps: Sequence[Region], new: Sequence[Region] | None = None
+) -> tuple[Examined, list[Segment]]:
     """Decide, on the model's own evidence, whether a stretch decoded alone holds speech.
 
     Whisper says "not speech" by a high no-speech probability, by writing ``(music)`` or ``♪``, or by
     producing nothing; words it barely believes are not added either, but the stretch stays unsure.
+    Words are kept where they are ``new`` (``unclaimed``; by default the ``gaps`` examined).
     """
     start, end = gaps[0][0], gaps[-1][1]
     heard = " ".join(s.text for s in found).strip()
@@ -291,7 +307,7 @@ def judge(found: Sequence[Segment], gaps: Sequence[Region]) -> tuple[Examined, l
     ] if not looping else []
     kept = []
     for s in speech:
-        words = tuple(inside(s.words, gaps))
+        words = tuple(inside(s.words, gaps if new is None else new))
         if words and float(np.mean([w.probability for w in words])) >= MIN_PROBABILITY:
             kept.append(replace(s, start=words[0].start, end=words[-1].end, words=words,
                                 text=" ".join(w.text for w in words)))

@@ -251,7 +251,8 @@ class Transcriber:
             mine = [(max(a, start), min(b, end)) for a, b in gaps if a < end and b > start]
             if not mine:
                 continue
-            verdict, kept = cov.judge(found, mine)
+            now = [w for seg in segments for w in seg.words]
+            verdict, kept = cov.judge(found, mine, cov.unclaimed(mine, now))
             examined.append(verdict)
             segments = _ordered(segments + kept) if kept else segments
         words = [w for seg in segments for w in seg.words]
