@@ -88,23 +88,22 @@ def test_a_start_half_a_second_late_is_found_up_to_a_second_earlier() -> None:
     assert refine_onsets(words, audio, SR)[1].start == pytest.approx(1.5, abs=0.02)
 
 
-def test_a_word_stretched_over_the_pause_gives_it_back() -> None:
-    # The previous word's end ran over the pause and the next word starts late, with no gap
-    # between them by Whisper's times: after a full stop the pause is searched for anyway.
-    audio = audio_with_bursts((0.2, 1.0), (1.4, 2.2))
-    words = [Word(0.2, 1.6, "one."), Word(1.6, 2.2, "Two")]
+@pytest.mark.parametrize(
+    ("words", "onset"),
+    [
+        # Whisper ran "one." over the pause and put "Two" late, with no gap between them by its
+        # times: after a full stop the pause is searched for anyway.
+        ([Word(0.2, 1.6, "one."), Word(1.6, 2.2, "Two")], 1.4),
+        # "Start in Mali, [0.5 s] Colonel": a sentence end written as a comma, "Mali," run 0.3 s
+        # into the pause, and a gap by Whisper's times: the pause weighed is the quiet itself.
+        ([Word(0.2, 1.3, "Mali,"), Word(1.5, 2.2, "Colonel")], 1.5),
+    ],
+    ids=["no-gap-after-a-full-stop", "part-of-the-pause-after-a-comma"],
+)
+def test_a_word_stretched_over_the_pause_gives_it_back_whole(words: list[Word], onset: float) -> None:
+    audio = audio_with_bursts((0.2, 1.0), (onset, 2.2))
     before, after = refine_onsets(words, audio, SR)
-    assert after.start == pytest.approx(1.4, abs=0.02)
-    assert before.end == pytest.approx(1.0, abs=0.03)
-
-
-def test_a_word_before_a_comma_gives_back_the_whole_pause_not_just_whispers_gap() -> None:
-    # "Start in Mali, [0.5 s] Colonel": a sentence end written as a comma, and Whisper ran
-    # "Mali," 0.3 s into the pause. The pause the caption engine weighs is the quiet itself.
-    audio = audio_with_bursts((0.2, 1.0), (1.5, 2.2))
-    words = [Word(0.2, 1.3, "Mali,"), Word(1.5, 2.2, "Colonel")]
-    before, after = refine_onsets(words, audio, SR)
-    assert after.start == pytest.approx(1.5, abs=0.02)
+    assert after.start == pytest.approx(onset, abs=0.02)
     assert before.end == pytest.approx(1.0, abs=0.03)
 
 
