@@ -646,6 +646,27 @@ def test_a_sentence_ending_in_an_initial_breaks_where_the_speaker_pauses(
         assert not any(c.endswith("Eagle S.") for c in cues)
 
 
+@pytest.mark.parametrize(
+    ("text", "cue_ends_on"),
+    [
+        ("Where does the money go? First, the dam builders want their share of it. ", "go?"),
+        ("Where does the money go? Start in Laos, the dam builders want their share. ", "Laos,"),
+    ],
+    ids=["a-first-word-stays-with-its-sentence", "a-longer-phrase-breaks"],
+)
+def test_a_sentence_pause_never_leaves_a_sentences_first_word_alone(text: str, cue_ends_on: str) -> None:
+    """0.38 s after a comma passes the bar of a speaker whose full stops pause 0.42-1.0 s, but a
+    cue holding only "First," would be an orphan, which needs the pause of a typical full stop."""
+    tokens = (text + RIVER).split()
+    stops = [i for i, t in enumerate(tokens) if t.endswith((".", "?"))]
+    spread = [0.42, 0.46, 0.6, 0.7, 0.8, 0.9, 1.0, 0.8, 0.7, 0.6, 0.5]
+    comma = next(i for i, t in enumerate(tokens) if t.endswith(","))
+    words = words_from(text + RIVER, pauses={comma: 0.38, **dict(zip(stops, spread, strict=True))})
+    cues = [c.text.replace("\n", " ") for c in build_cues(words).cues]
+    assert not any(c.split() == ["First,"] for c in cues)
+    assert any(c.endswith(cue_ends_on) for c in cues), cues
+
+
 UNPUNCTUATED = "Good evening tonight we look at a river that three countries share. "
 
 
