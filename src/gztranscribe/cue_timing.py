@@ -93,10 +93,10 @@ def sentence_pauses(tok: Tokens, breakable: Sequence[bool]) -> set[int]:
     change there too. The text keeps its punctuation; only the cue break follows the voice. The
     bar is four fifths of the pause nine in ten of the speaker's full stops reach (the pauses
     are the audio's own quiet, ``onsets``). On the 24 generated episodes of ``bench_episodes.py``
-    (3 voices, rates 0.9-1.3): of 27 sentence ends written as commas, 24 pass it (11 with the
-    bar before, a quarter of the full stops' pauses as Whisper timed them: a short sentence read
-    fast, "Start in Mali, [0.55 s] Colonel...", was missed), and 18 of 384 real commas do, commas
-    the speaker pauses at, where a cue may well break. On 12 episodes of two texts written to check
+    (3 voices, rates 0.9-1.3), with the first-word rule below: of 27 sentence ends written as
+    commas, 23 pass (11 with the bar before, a quarter of the full stops' pauses as Whisper timed
+    them: a short sentence read fast, "Start in Mali, [0.55 s] Colonel...", was missed), and 15 of
+    384 real commas do, commas the speaker pauses at, where a cue may well break. On 12 episodes of two texts written to check
     it (the whole nine-in-ten pause missed three sentence ends there that the old bar caught, so
     the four fifths were set after seeing them): 16 of 16 sentence ends written as commas, 2 of 80
     real commas. After a sentence's first word the bar is the speaker's median full-stop pause:
