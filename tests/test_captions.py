@@ -654,7 +654,9 @@ def test_a_sentence_ending_in_an_initial_breaks_where_the_speaker_pauses(
     ],
     ids=["a-first-word-stays-with-its-sentence", "a-longer-phrase-breaks"],
 )
-def test_a_sentence_pause_never_leaves_a_sentences_first_word_alone(text: str, cue_ends_on: str) -> None:
+def test_a_sentence_pause_never_leaves_a_sentences_first_word_alone(
+    text: str, cue_ends_on: str
+) -> None:
     """0.38 s after a comma passes the bar of a speaker whose full stops pause 0.42-1.0 s, but a
     cue holding only "First," would be an orphan, which needs the pause of a typical full stop."""
     tokens = (text + RIVER).split()

@@ -100,7 +100,9 @@ def test_a_start_half_a_second_late_is_found_up_to_a_second_earlier() -> None:
     ],
     ids=["no-gap-after-a-full-stop", "part-of-the-pause-after-a-comma"],
 )
-def test_a_word_stretched_over_the_pause_gives_it_back_whole(words: list[Word], onset: float) -> None:
+def test_a_word_stretched_over_the_pause_gives_it_back_whole(
+    words: list[Word], onset: float
+) -> None:
     audio = audio_with_bursts((0.2, 1.0), (onset, 2.2))
     before, after = refine_onsets(words, audio, SR)
     assert after.start == pytest.approx(onset, abs=0.02)

@@ -286,7 +286,8 @@ def unclaimed(
     stretch does, in the padding, and would be lost if only the gap counted. No further: the
     rest of the window is context, and a laugh in it is not a gap that was examined."""
     padded = union([(a - options.pad, b + options.pad) for a, b in gaps])
-    return union(gaps, subtract(padded, word_reach(words, options.word_reach, options.longest_word)))
+    claimed = word_reach(words, options.word_reach, options.longest_word)
+    return union(gaps, subtract(padded, claimed))
 
 
 def judge(

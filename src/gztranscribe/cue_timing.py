@@ -36,6 +36,9 @@ SENTENCE_PAUSE_RATIO = 0.8
 """...times this: a word boundary followed by that much silence breaks like a sentence end
 (``sentence_pauses``); a sentence end Whisper wrote as a comma often follows a slightly shorter
 pause than the ones it punctuated..."""
+ALONE_PAUSE_QUANTILE = 0.5
+"""...but after a sentence's first word, which would stand alone on a cue, the pause after this
+share of the full stops (a typical one: the style guide's "unless a long pause isolates it")..."""
 SENTENCE_PAUSE_SAMPLE = 8
 """...once the speaker has this many full stops to judge by..."""
 SENTENCE_PAUSE_MIN_MS = 250
@@ -96,12 +99,13 @@ def sentence_pauses(tok: Tokens, breakable: Sequence[bool]) -> set[int]:
     (3 voices, rates 0.9-1.3), with the first-word rule below: of 27 sentence ends written as
     commas, 23 pass (11 with the bar before, a quarter of the full stops' pauses as Whisper timed
     them: a short sentence read fast, "Start in Mali, [0.55 s] Colonel...", was missed), and 15 of
-    384 real commas do, commas the speaker pauses at, where a cue may well break. On 12 episodes of two texts written to check
-    it (the whole nine-in-ten pause missed three sentence ends there that the old bar caught, so
-    the four fifths were set after seeing them): 16 of 16 sentence ends written as commas, 2 of 80
-    real commas. After a sentence's first word the bar is the speaker's median full-stop pause:
-    "First, [0.35 s] the…", "Third, [0.26 s] the…" made one-word cues (orphans, which the style
-    guide avoids) on the 24 episodes, and no sentence start needed them.
+    384 real commas do, commas the speaker pauses at, where a cue may well break. On 12 episodes
+    of two texts written to check it (the whole nine-in-ten pause missed three sentence ends there
+    that the old bar caught, so the four fifths were set after seeing them): 16 of 16 sentence
+    ends written as commas, 2 of 80 real commas. After a sentence's first word the bar is the
+    speaker's median full-stop pause (``ALONE_PAUSE_QUANTILE``): "First, [0.35 s] the…", "Third,
+    [0.26 s] the…" made one-word cues (orphans, which the style guide avoids) on the 24 episodes,
+    and no sentence start needed them.
     The caller leaves out the breaks the style guide forbids (after an article, ...): a speaker
     who pauses there is searching for a word, not ending a sentence.
     """
@@ -112,7 +116,8 @@ def sentence_pauses(tok: Tokens, breakable: Sequence[bool]) -> set[int]:
     bar = max(SENTENCE_PAUSE_MIN_MS, SENTENCE_PAUSE_RATIO * usual)
     # A sentence's first word would stand alone on a cue ("for? First, [0.35 s] the money"), which
     # the style guide allows only where a long pause isolates it: the pause of a typical full stop.
-    alone = max(bar, pause_after_full_stops(tok.texts, gaps, 0.5, SENTENCE_PAUSE_SAMPLE) or bar)
+    typical = pause_after_full_stops(tok.texts, gaps, ALONE_PAUSE_QUANTILE, SENTENCE_PAUSE_SAMPLE)
+    alone = max(bar, typical or bar)
     return {
         i for i, (gap, ok) in enumerate(zip(gaps, breakable))
         if ok and gap >= (alone if i == 0 or closes_sentence(tok.texts[i - 1]) else bar)

@@ -1,4 +1,4 @@
-"""Silero's speech probabilities -> speech regions, and the quieter "maybe speech" around them (pure).
+"""Silero's speech probabilities -> speech regions, and the "maybe speech" around them (pure).
 
 faster-whisper's ``get_speech_timestamps`` runs Silero and thresholds its probabilities in one call.
 We need two thresholds from one run: the regions the decode windows are planned on (the usual 0.5),
@@ -31,7 +31,9 @@ class Thresholds:
     pad_ms: int = 400
 
 
-def regions(probs: Sequence[float], n_samples: int, t: Thresholds, sample_rate: int = 16_000) -> list[tuple[int, int]]:
+def regions(
+    probs: Sequence[float], n_samples: int, t: Thresholds, sample_rate: int = 16_000
+) -> list[tuple[int, int]]:
     """(start, end) samples of speech, exactly as ``faster_whisper.vad.get_speech_timestamps``
     finds them from the same probabilities (one per ``WINDOW`` samples)."""
     neg = max(t.threshold - 0.15, 0.01)

@@ -50,7 +50,7 @@ class DecodeOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     vad_threshold: float = 0.5
-    hint_threshold: float = 0.3  # ...and where Silero leans to speech below it, wordless audio is examined
+    hint_threshold: float = 0.3  # ...where Silero leans to speech below it, audio is examined
     vad_min_silence_ms: int = 300
     vad_speech_pad_ms: int = 200
     max_window: float = 28.0  # seconds of audio in one decode window (Whisper sees 30)
@@ -297,7 +297,9 @@ class Transcriber:
                 shifted.append(_shift(segment, start))
         return shifted
 
-    def _speech_regions(self, audio: np.ndarray, options: DecodeOptions) -> tuple[list[Region], list[Region]]:
+    def _speech_regions(
+        self, audio: np.ndarray, options: DecodeOptions
+    ) -> tuple[list[Region], list[Region]]:
         """Silero's speech regions, and its hints (``speech_detection``), from one run of it."""
         from faster_whisper.vad import get_vad_model
 
