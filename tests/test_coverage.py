@@ -162,6 +162,28 @@ def test_a_quiet_first_word_just_before_the_gap_is_new_unless_a_covered_word_cla
     assert [w.text for s in kept for w in s.words] == ["is", "high."]
 
 
+def test_words_the_transcript_already_has_are_repeats_even_when_timed_into_the_gap() -> None:
+    # Lucier: "…you are in now. [2 s pause] And I am recording". Heard alone, the examination timed
+    # "now." and "And" into the pause; in order, they are the transcript's own words again.
+    known = [Word(88.0, 88.3, "in"), Word(88.3, 88.6, "now."), Word(94.2, 94.4, "And"), Word(94.4, 94.6, "I")]
+    found = [seg([Word(88.0, 88.3, "in"), Word(90.6, 91.8, "now."), Word(92.0, 93.5, "and"),
+                  Word(94.4, 94.6, "I")])]
+    gap = [(90.5, 94.0)]
+    verdict, kept = cov.judge(found, gap, cov.unclaimed(gap, known), known)
+    assert kept == [] and verdict.outcome == cov.UNSURE
+    # Without the transcript's words to compare with, time is all there is: the same words are new.
+    assert [w.text for s in cov.judge(found, gap)[1] for w in s.words] == ["now.", "and"]
+
+
+def test_a_word_said_twice_keeps_its_new_hearing() -> None:
+    # "Montreal. Montreal, forced aligner": the first pass heard the second "Montreal" only.
+    known = [Word(6.0, 6.5, "Montreal,"), Word(6.5, 7.0, "forced")]
+    found = [seg([Word(5.0, 5.5, "Montreal."), Word(6.0, 6.5, "Montreal,"), Word(6.5, 7.0, "forced")])]
+    assert cov.repeated(found[0].words, known) == {1, 2}
+    kept = cov.judge(found, [(4.8, 5.8)], known=known)[1]
+    assert [w.text for s in kept for w in s.words] == ["Montreal."]
+
+
 def test_words_in_the_rest_of_the_examination_window_are_context_not_new() -> None:
     # The window holds the whole audible stretch around a gap; a laugh two seconds past the gap
     # was never examined as a gap and is not added.

@@ -9,6 +9,7 @@ reported, so a producer knows which passage to check. Pure numpy, no I/O.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import zlib
@@ -19,6 +20,7 @@ import numpy as np
 
 from .onsets import HOP, energy_db
 from .speech import Region, merge_regions
+from .tokens import core
 from .types import Segment, Word
 
 # Outcomes of examining a stretch on its own.
@@ -290,25 +292,48 @@ def unclaimed(
     return union(gaps, subtract(padded, claimed))
 
 
+def repeated(heard: Sequence[Word], known: Sequence[Word]) -> set[int]:
+    """Indices of ``heard`` words that repeat ``known`` ones: matched in order, by text.
+
+    An examination re-hears its window's covered words too, and its word times can differ from the
+    first hearing's by seconds around a long pause (Lucier's "in now. [pause] I am recording":
+    heard alone, "different", "now" and "and" were timed into the pause and came out twice). Time
+    alone cannot tell such a repeat from a new word; the order of the words can: "This" before a
+    known "is all very high pitched" matches nothing and stays new."""
+    sequence = difflib.SequenceMatcher(
+        a=[core(w.text) for w in heard], b=[core(w.text) for w in known], autojunk=False
+    )
+    return {block.a + k for block in sequence.get_matching_blocks() for k in range(block.size)}
+
+
 def judge(
-    found: Sequence[Segment], gaps: Sequence[Region], new: Sequence[Region] | None = None
+    found: Sequence[Segment], gaps: Sequence[Region], new: Sequence[Region] | None = None,
+    known: Sequence[Word] = (),
 ) -> tuple[Examined, list[Segment]]:
     """Decide, on the model's own evidence, whether a stretch decoded alone holds speech.
 
     Whisper says "not speech" by a high no-speech probability, by writing ``(music)`` or ``♪``, or by
     producing nothing; words it barely believes are not added either, but the stretch stays unsure.
-    Words are kept where they are ``new`` (``unclaimed``; by default the ``gaps`` examined).
+    Words are kept where they are ``new`` (``unclaimed``; by default the ``gaps`` examined) and
+    do not repeat the ``known`` words of the window (``repeated``).
     """
     start, end = gaps[0][0], gaps[-1][1]
     heard = " ".join(s.text for s in found).strip()
     looping = is_looping(heard)
-    speech = [
-        s for s in found
-        if not looks_like_non_speech(s.text) and s.no_speech_prob < NO_SPEECH and s.avg_logprob > MIN_LOGPROB
-    ] if not looping else []
+    believable = [
+        not looping and not looks_like_non_speech(s.text) and s.no_speech_prob < NO_SPEECH
+        and s.avg_logprob > MIN_LOGPROB
+        for s in found
+    ]
+    repeats = repeated([w for s in found for w in s.words], known)
     kept = []
-    for s in speech:
-        words = tuple(inside(s.words, gaps if new is None else new))
+    first = 0  # index of the segment's first word among all the words found
+    for s, believed in zip(found, believable, strict=True):
+        fresh = [w for k, w in enumerate(s.words, first) if k not in repeats]
+        first += len(s.words)
+        if not believed:
+            continue
+        words = tuple(inside(fresh, gaps if new is None else new))
         if words and float(np.mean([w.probability for w in words])) >= MIN_PROBABILITY:
             kept.append(replace(s, start=words[0].start, end=words[-1].end, words=words,
                                 text=" ".join(w.text for w in words)))

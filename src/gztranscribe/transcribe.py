@@ -252,7 +252,8 @@ class Transcriber:
             if not mine:
                 continue
             now = [w for seg in segments for w in seg.words]
-            verdict, kept = cov.judge(found, mine, cov.unclaimed(mine, now))
+            known = [w for w in now if start <= (w.start + w.end) / 2 <= end]
+            verdict, kept = cov.judge(found, mine, cov.unclaimed(mine, now), known)
             examined.append(verdict)
             segments = _ordered(segments + kept) if kept else segments
         words = [w for seg in segments for w in seg.words]
