@@ -6,6 +6,7 @@ and seeded long-form mixes of the eval recordings (``tests/longform.py``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from gztranscribe import coverage as cov
 from gztranscribe.formats import jsonfile
 from gztranscribe.media import extract_audio
 from gztranscribe.pipeline import TextOptions, finish_transcript
+from gztranscribe.tokens import core
 from gztranscribe.types import Segment, Transcript, Word
 
 SR = 16_000
@@ -418,6 +420,19 @@ def test_the_quiet_first_word_of_an_examined_falsetto_is_kept(transcriber, clips
     transcript = transcriber.transcribe(mix.audio[140 * SR : 150 * SR])
     assert any(e.outcome == cov.WORDS for e in transcript.coverage.examined)
     assert transcript.text.startswith("This is all very high pitched"), transcript.text
+
+
+@pytest.mark.slow
+def test_words_an_examination_hears_again_are_not_added_twice(transcriber, clips) -> None:
+    """Long-form seed 12, 40-126 s: Lucier's "I am sitting in a room [pause] different from the one
+    you are in now. [pause] I am recording…" Decoded alone, the pauses examined get the words
+    around them timed into them ("different now.", "and"); they are the transcript's own words."""
+    mix = make_mix(clips, 12, MixSettings(seconds=180))
+    assert [c.name for c in mix.clips if 70 < c.start < 80] == ["lucier"]
+    transcript = transcriber.transcribe(mix.audio[40 * SR : 126 * SR])
+    lucier = [core(w.text) for w in transcript.words if w.start > 36.0]
+    assert lucier.count("different") == 1, transcript.text
+    assert not [a for a, b in itertools.pairwise(lucier) if a == b], transcript.text
 
 
 @pytest.fixture(scope="module")
