@@ -177,13 +177,16 @@ def test_words_the_transcript_already_has_are_repeats_even_when_timed_into_the_g
     assert [w.text for s in cov.judge(found, gap)[1] for w in s.words] == ["now.", "and"]
 
 
-def test_a_word_said_twice_keeps_its_new_hearing() -> None:
-    # "Montreal. Montreal, forced aligner": the first pass heard the second "Montreal" only.
-    known = [Word(6.0, 6.5, "Montreal,"), Word(6.5, 7.0, "forced")]
-    found = [seg([Word(5.0, 5.5, "Montreal."), Word(6.0, 6.5, "Montreal,"), Word(6.5, 7.0, "forced")])]
-    assert cov.repeated(found[0].words, known) == {1, 2}
-    kept = cov.judge(found, [(4.8, 5.8)], known=known)[1]
-    assert [w.text for s in kept for w in s.words] == ["Montreal."]
+@pytest.mark.parametrize("first_heard", [True, False])
+def test_a_phrase_said_twice_keeps_the_saying_the_first_pass_missed(first_heard: bool) -> None:
+    # "Montreal, forced. Montreal, forced.": the first pass heard one of the two sayings; the
+    # examination hears both, and the one in the gap is new, whichever it is.
+    said = [(5.0, "Montreal,"), (5.5, "forced."), (7.0, "Montreal,"), (7.5, "forced.")]
+    heard = [Word(t, t + 0.4, text) for t, text in said]
+    known, gap = (heard[:2], [(6.8, 8.0)]) if first_heard else (heard[2:], [(4.8, 6.0)])
+    kept = cov.judge([seg(heard)], gap, known=known)[1]
+    assert [w.start for s in kept for w in s.words] == [gap[0][0] + 0.2, gap[0][0] + 0.7]
+    assert cov.repeated(heard, known) == ({0, 1} if first_heard else {2, 3})
 
 
 def test_words_in_the_rest_of_the_examination_window_are_context_not_new() -> None:

@@ -9,7 +9,6 @@ reported, so a producer knows which passage to check. Pure numpy, no I/O.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import zlib
@@ -299,11 +298,32 @@ def repeated(heard: Sequence[Word], known: Sequence[Word]) -> set[int]:
     first hearing's by seconds around a long pause (Lucier's "in now. [pause] I am recording":
     heard alone, "different", "now" and "and" were timed into the pause and came out twice). Time
     alone cannot tell such a repeat from a new word; the order of the words can: "This" before a
-    known "is all very high pitched" matches nothing and stays new."""
-    sequence = difflib.SequenceMatcher(
-        a=[core(w.text) for w in heard], b=[core(w.text) for w in known], autojunk=False
-    )
-    return {block.a + k for block in sequence.get_matching_blocks() for k in range(block.size)}
+    known "is all very high pitched" matches nothing and stays new. The most words are matched
+    (a longest common subsequence), and among equally many matchings the one closest in time, so
+    a phrase said twice of which the first hearing has one saying ("Montreal, forced aligner.
+    Montreal, forced aligner.") has its other saying left new, whichever of the two it is."""
+    a, b = [core(w.text) for w in heard], [core(w.text) for w in known]
+    # best[i][j]: (words matched, -seconds apart) for heard[i:] against known[j:]
+    best = [[(0, 0.0)] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            options = [best[i + 1][j], best[i][j + 1]]
+            if a[i] == b[j]:
+                matched, apart = best[i + 1][j + 1]
+                options.append((matched + 1, apart - abs(heard[i].start - known[j].start)))
+            best[i][j] = max(options)
+    found, i, j = set(), 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j] and best[i][j] == (
+            best[i + 1][j + 1][0] + 1, best[i + 1][j + 1][1] - abs(heard[i].start - known[j].start)
+        ):
+            found.add(i)
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return found
 
 
 def judge(
