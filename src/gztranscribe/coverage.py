@@ -303,26 +303,22 @@ def repeated(heard: Sequence[Word], known: Sequence[Word]) -> set[int]:
     a phrase said twice of which the first hearing has one saying ("Montreal, forced aligner.
     Montreal, forced aligner.") has its other saying left new, whichever of the two it is."""
     a, b = [core(w.text) for w in heard], [core(w.text) for w in known]
-    # best[i][j]: (words matched, -seconds apart) for heard[i:] against known[j:]
+    # best[i][j]: (words matched, -seconds apart) for heard[i:] against known[j:], and the move
+    # that gets it: 0 match heard[i] with known[j], 1 skip heard[i], 2 skip known[j]
     best = [[(0, 0.0)] * (len(b) + 1) for _ in range(len(a) + 1)]
+    move = [[1] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) - 1, -1, -1):
         for j in range(len(b) - 1, -1, -1):
-            options = [best[i + 1][j], best[i][j + 1]]
-            if a[i] == b[j]:
+            options = [(best[i + 1][j], 1), (best[i][j + 1], 2)]
+            if a[i] == b[j]:  # first, so a tie is a match
                 matched, apart = best[i + 1][j + 1]
-                options.append((matched + 1, apart - abs(heard[i].start - known[j].start)))
-            best[i][j] = max(options)
+                options.insert(0, ((matched + 1, apart - abs(heard[i].start - known[j].start)), 0))
+            best[i][j], move[i][j] = max(options, key=lambda option: option[0])
     found, i, j = set(), 0, 0
     while i < len(a) and j < len(b):
-        if a[i] == b[j] and best[i][j] == (
-            best[i + 1][j + 1][0] + 1, best[i + 1][j + 1][1] - abs(heard[i].start - known[j].start)
-        ):
+        if move[i][j] == 0:
             found.add(i)
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
+        i, j = i + (move[i][j] != 2), j + (move[i][j] != 1)
     return found
 
 
