@@ -189,6 +189,32 @@ def test_a_phrase_said_twice_keeps_the_saying_the_first_pass_missed(first_heard:
     assert cov.repeated(heard, known) == ({0, 1} if first_heard else {2, 3})
 
 
+def test_words_heard_in_a_pause_of_a_long_segment_go_between_its_words() -> None:
+    # Long-form seed 5: the batched pass stretched one segment over 17 s of a stuttering clip;
+    # words a repair heard in one of its pauses came out after the whole segment, each 0 s long.
+    from gztranscribe.transcribe import _ordered
+
+    long = seg([Word(45.2, 47.0, "Montreal."), Word(49.1, 50.3, "Montreal."), Word(54.4, 54.8, "Force."),
+                Word(61.2, 62.1, "liner.")])
+    heard = seg([Word(51.3, 51.6, "foot,"), Word(51.9, 52.7, "force.")])
+    merged = _ordered([long, heard])
+    assert [s.text for s in merged] == ["Montreal. Montreal.", "foot, force.", "Force. liner."]
+    words = [w for s in merged for w in s.words]
+    assert [w.start for w in words] == sorted(w.start for w in words)
+    assert all(w.end > w.start for w in words)
+    assert _ordered([long]) == [long]
+
+
+def test_a_last_word_stretched_over_new_words_ends_where_they_begin() -> None:
+    from gztranscribe.transcribe import _ordered
+
+    looped = seg([Word(1.0, 1.5, "so"), Word(2.0, 9.0, "it.")])
+    heard = seg([Word(4.0, 4.5, "Next")])
+    merged = _ordered([heard, looped])
+    assert [(w.text, w.start, w.end) for s in merged for w in s.words] == [
+        ("so", 1.0, 1.5), ("it.", 2.0, 4.0), ("Next", 4.0, 4.5)]
+
+
 def test_words_in_the_rest_of_the_examination_window_are_context_not_new() -> None:
     # The window holds the whole audible stretch around a gap; a laugh two seconds past the gap
     # was never examined as a gap and is not added.
@@ -436,6 +462,19 @@ def test_words_an_examination_hears_again_are_not_added_twice(transcriber, clips
     lucier = [core(w.text) for w in transcript.words if w.start > 36.0]
     assert lucier.count("different") == 1, transcript.text
     assert not [a for a, b in itertools.pairwise(lucier) if a == b], transcript.text
+
+
+@pytest.mark.slow
+def test_words_a_repair_hears_inside_a_long_segment_keep_their_place(transcriber, clips) -> None:
+    """Long-form seed 5, 42-66 s: mfa_cutoff, 19 s of "Montreal. Montreal, force, or line, a liner"
+    with long pauses, which the batched pass hears as one stretched segment. Words the repair
+    rounds hear in its pauses belong between its words: they used to come after its last word,
+    "…A liner. A liner. Montréal, or St. forced. Align it.", each squashed to 0 s there."""
+    mix = make_mix(clips, 5, MixSettings(seconds=180))
+    assert [c.name for c in mix.clips if 42 < c.start < 66] == ["mfa_cutoff"]
+    transcript = transcriber.transcribe(mix.audio[42 * SR : 66 * SR])
+    assert transcript.text.endswith("A liner."), transcript.text
+    assert sum(w.end <= w.start for w in transcript.words) <= 1, transcript.words
 
 
 @pytest.fixture(scope="module")

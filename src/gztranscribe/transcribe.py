@@ -452,9 +452,14 @@ def _shift(segment: Segment, offset: float) -> Segment:
 
 
 def _ordered(segments: list[Segment]) -> list[Segment]:
-    """Merge repaired segments into time order, clamping so times never go backwards."""
+    """Merge repaired segments into time order, clamping so times never go backwards.
+
+    A segment whose words begin inside another's span (a repair or an examination heard words in a
+    pause of a long, stretched segment) splits that one there, so its words come between the words
+    around them in time, not after the whole segment (long-form seed 5: "Montréal, or St." heard in
+    a pause at 50.7 s came out after "…A liner." at 62.1 s, each word 0 s long)."""
     result: list[Segment] = []
-    for seg in sorted(segments, key=lambda s: s.start):
+    for seg in sorted(_split_around(segments), key=lambda s: s.start):
         if result and seg.start < result[-1].end and result[-1].words[-1].start < seg.start:
             # The previous segment's last word was stretched over this one (a looping or cut-off
             # decode ends its last word seconds late): it ends where the new words begin.
@@ -470,6 +475,27 @@ def _ordered(segments: list[Segment]) -> list[Segment]:
                           seg.no_speech_prob)
         result.append(seg)
     return result
+
+
+def _split_around(segments: list[Segment]) -> list[Segment]:
+    """Each segment cut before every other segment's start that falls between its words."""
+    starts = sorted({seg.start for seg in segments})
+    pieces: list[Segment] = []
+    for seg in segments:
+        cuts = [t for t in starts if seg.words and seg.words[0].start < t <= seg.words[-1].start]
+        parts = [[w for w in seg.words if a <= w.start < b]
+                 for a, b in pairwise([seg.start, *cuts, seg.end + 1.0])] if cuts else []
+        parts = [part for part in parts if part]
+        if len(parts) < 2:
+            pieces.append(seg)
+            continue
+        for k, part in enumerate(parts):
+            pieces.append(replace(
+                seg, start=seg.start if k == 0 else part[0].start,
+                end=seg.end if k == len(parts) - 1 else part[-1].end,
+                words=tuple(part), text=" ".join(w.text for w in part),
+            ))
+    return pieces
 
 
 def _to_segment(fw: Any, duration: float, floor: float) -> Segment | None:
