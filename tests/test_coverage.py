@@ -205,6 +205,23 @@ def test_words_heard_in_a_pause_of_a_long_segment_go_between_its_words() -> None
     assert _ordered([long]) == [long]
 
 
+def test_merging_heard_segments_keeps_every_word_in_time_order() -> None:
+    from gztranscribe.transcribe import _ordered
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        segments = []
+        for k in range(int(rng.integers(1, 8))):
+            t, words = float(rng.uniform(0, 50)), []
+            for m in range(int(rng.integers(1, 6))):
+                t += float(rng.uniform(0, 3))
+                words.append(Word(t, t + float(rng.uniform(0, 1)), f"w{k}.{m}"))
+            segments.append(seg(words))
+        merged = [w for s in _ordered(segments) for w in s.words]
+        assert sorted(w.text for w in merged) == sorted(w.text for s in segments for w in s.words), trial
+        assert all(a.start <= b.start for a, b in itertools.pairwise(merged)), trial
+
+
 def test_a_last_word_stretched_over_new_words_ends_where_they_begin() -> None:
     from gztranscribe.transcribe import _ordered
 

@@ -7,6 +7,8 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 
 from __future__ import annotations
 
+import bisect
+import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -482,9 +484,10 @@ def _split_around(segments: list[Segment]) -> list[Segment]:
     starts = sorted({seg.start for seg in segments})
     pieces: list[Segment] = []
     for seg in segments:
-        cuts = [t for t in starts if seg.words and seg.words[0].start < t <= seg.words[-1].start]
+        first, last = (seg.words[0].start, seg.words[-1].start) if seg.words else (0.0, 0.0)
+        cuts = starts[bisect.bisect_right(starts, first) : bisect.bisect_right(starts, last)]
         parts = [[w for w in seg.words if a <= w.start < b]
-                 for a, b in pairwise([seg.start, *cuts, seg.end + 1.0])] if cuts else []
+                 for a, b in pairwise([-math.inf, *cuts, math.inf])] if cuts else []
         parts = [part for part in parts if part]
         if len(parts) < 2:
             pieces.append(seg)
