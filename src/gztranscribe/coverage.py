@@ -13,7 +13,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -351,8 +351,7 @@ def judge(
             continue
         words = tuple(inside(fresh, gaps if new is None else new))
         if words and float(np.mean([w.probability for w in words])) >= MIN_PROBABILITY:
-            kept.append(replace(s, start=words[0].start, end=words[-1].end, words=words,
-                                text=" ".join(w.text for w in words)))
+            kept.append(s.narrowed(words))
     count = sum(len(s.words) for s in kept)
     if count:
         return Examined(start, end, WORDS, count, heard), kept

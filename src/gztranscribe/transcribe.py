@@ -8,7 +8,6 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 from __future__ import annotations
 
 import bisect
-import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -442,10 +441,7 @@ def _keep_words(segment: Segment, regions: list[Region]) -> Segment | None:
     words = tuple(cov.inside(segment.words, regions))
     if not words:
         return None
-    if len(words) == len(segment.words):
-        return segment
-    return replace(segment, start=words[0].start, end=words[-1].end, words=words,
-                   text=" ".join(w.text for w in words))
+    return segment if len(words) == len(segment.words) else segment.narrowed(words)
 
 
 def _shift(segment: Segment, offset: float) -> Segment:
@@ -484,20 +480,13 @@ def _split_around(segments: list[Segment]) -> list[Segment]:
     starts = sorted({seg.start for seg in segments})
     pieces: list[Segment] = []
     for seg in segments:
-        first, last = (seg.words[0].start, seg.words[-1].start) if seg.words else (0.0, 0.0)
-        cuts = starts[bisect.bisect_right(starts, first) : bisect.bisect_right(starts, last)]
-        parts = [[w for w in seg.words if a <= w.start < b]
-                 for a, b in pairwise([-math.inf, *cuts, math.inf])] if cuts else []
-        parts = [part for part in parts if part]
-        if len(parts) < 2:
+        at = [w.start for w in seg.words]  # in order: decoded words never go backwards
+        cuts = starts[bisect.bisect_right(starts, at[0]) : bisect.bisect_right(starts, at[-1])]
+        if not cuts:
             pieces.append(seg)
             continue
-        for k, part in enumerate(parts):
-            pieces.append(replace(
-                seg, start=seg.start if k == 0 else part[0].start,
-                end=seg.end if k == len(parts) - 1 else part[-1].end,
-                words=tuple(part), text=" ".join(w.text for w in part),
-            ))
+        edges = [0, *(bisect.bisect_left(at, t) for t in cuts), len(at)]
+        pieces.extend(seg.narrowed(seg.words[i:j]) for i, j in pairwise(edges) if i < j)
     return pieces
 
 

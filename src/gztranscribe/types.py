@@ -7,6 +7,7 @@ what they were given, so a transcript can be rendered many times without surpris
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,12 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+
+    def narrowed(self, words: Sequence[Word]) -> Segment:
+        """This segment holding only ``words`` (some of its own, in order, at least one): its
+        times and text become theirs, its decoding scores stay."""
+        return Segment(words[0].start, words[-1].end, " ".join(w.text for w in words), tuple(words),
+                       self.avg_logprob, self.no_speech_prob)
 
 
 @dataclass(frozen=True, slots=True)
