@@ -31,6 +31,7 @@ from .types import Segment, Transcript, Word
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
+SAMPLING_SEED = 20_260_515  # any fixed number: what matters is that it never changes between runs
 VAD_SPLIT_FROM = 60.0
 """Seconds of audio from which the speech detector runs on two halves at once."""
 
@@ -95,6 +96,7 @@ class Transcriber:
     source: ModelSource
     model: WhisperModel
     options: ModelOptions = field(default_factory=ModelOptions)
+    sampler: Callable[[], WhisperModel] | None = None  # the model for sampled decodes (``seeded_copy``)
 
     @classmethod
     def load(cls, options: ModelOptions = ModelOptions()) -> Transcriber:
@@ -107,7 +109,7 @@ class Transcriber:
             threads=threads,
             workers=workers,
         )
-        return cls(source=source, model=model, options=options)
+        return cls(source=source, model=model, options=options, sampler=lambda: seeded_copy(source, options))
 
     def transcribe(
         self,
@@ -278,7 +280,8 @@ class Transcriber:
     ) -> list[Segment]:
         """Sequential decoding of one stretch with no previous text: nothing biases what it hears."""
         piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
-        fw_segments, _ = self.model.transcribe(
+        model = self.sampler() if retries and self.sampler else self.model
+        fw_segments, _ = model.transcribe(
             piece,
             language=options.language or None,
             beam_size=options.beam_size,
@@ -286,9 +289,8 @@ class Transcriber:
             condition_on_previous_text=False,
             vad_filter=False,
             # A verdict on a wordless stretch rests on the model's confidence: no sampled retries.
-            # A loop of the batched pass gets Whisper's temperature fallback, made for loops. Its
-            # samples differ from run to run (CTranslate2 takes no seed per call), so a loop is
-            # the one place where the same file can come out differently (README, "Known limits").
+            # A loop of the batched pass gets Whisper's temperature fallback, made for loops, on a
+            # model of its own whose random generator starts from a fixed seed (``seeded_copy``).
             temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if retries else 0.0,
             hotwords=options.hotwords,
         )
@@ -392,6 +394,24 @@ class Transcriber:
     def lanes(self) -> int:
         """Windows of one file this model decodes side by side (``ModelOptions.plan``)."""
         return self.options.plan()[0]
+
+
+def seeded_copy(source: ModelSource, options: ModelOptions) -> WhisperModel:
+    """A fresh copy of the model for one sampled decode, so the same file always gives the same
+    words.
+
+    CTranslate2 has no seed per call: each of its worker threads draws from a generator seeded
+    once, when that thread first samples, from the global seed. A new model's worker thread starts
+    from ``SAMPLING_SEED``; the shared model's threads would carry on from wherever earlier files
+    (or an earlier loop) left them. Loading tiny.en takes about 0.15 s, and only a stretch the
+    batched pass looped in pays it.
+    """
+    import ctranslate2
+
+    ctranslate2.set_random_seed(SAMPLING_SEED)
+    _, _, threads = options.plan()
+    return load_model(source, device=options.device, compute_type=options.compute_type,
+                      threads=threads, workers=1)
 
 
 def _pipeline(model: WhisperModel) -> Any:
