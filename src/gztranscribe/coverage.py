@@ -420,6 +420,24 @@ def warnings(coverage: Coverage | None, words: int) -> list[str]:
     ]
 
 
+def lead_in(regions: Sequence[Region], hints: Sequence[Region], most: float = 1.0) -> list[Region]:
+    """Start each speech region where the detector's leaning towards it began, at most ``most``
+    seconds earlier and never inside the region before.
+
+    Silero decides for speech at 0.5 and a soft first word often scores under it: a croaky "We
+    will" before "be back after a short break" was cut off by the decode window and lost, where
+    the hint (0.3) around the region starts with it. The region's end is left alone: Silero ends
+    speech only after its probability has stayed low for a while."""
+    result: list[Region] = []
+    for a, b in regions:
+        for s, e in hints:
+            if s <= a <= e:
+                a = max(min(s, a), a - most, result[-1][1] if result else 0.0)
+                break
+        result.append((a, b))
+    return result
+
+
 def widen(
     regions: Sequence[Region], stretches: Sequence[Region], options: CoverageOptions = CoverageOptions()
 ) -> list[Region]:
