@@ -9,7 +9,6 @@ reported, so a producer knows which passage to check. Pure numpy, no I/O.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import zlib
@@ -419,25 +418,6 @@ def warnings(coverage: Coverage | None, words: int) -> list[str]:
         f"{clock(a)}\u2013{clock(b)} audible, no words recognized: check this passage"
         for a, b in coverage.unheard
     ]
-
-
-def lead_in(regions: Sequence[Region], hints: Sequence[Region], most: float = 1.0) -> list[Region]:
-    """Start each speech region where the detector's leaning towards it began, at most ``most``
-    seconds earlier and never inside the region before.
-
-    Silero decides for speech at 0.5 and a soft first word often scores under it: a breathy
-    "Montreal" (long-form seed 1) or a croaky "We will" was left out of the decode window and lost
-    or misheard, where the hint (0.3) around the region starts with it. The region's end is left
-    alone: Silero ends speech only after its probability has stayed low for a while."""
-    hints = sorted(hints)
-    starts = [s for s, _ in hints]
-    result: list[Region] = []
-    for a, b in regions:
-        i = bisect.bisect_right(starts, a) - 1  # the last hint starting at or before the region
-        if i >= 0 and hints[i][1] >= a:
-            a = max(hints[i][0], a - most, result[-1][1] if result else 0.0)
-        result.append((a, b))
-    return result
 
 
 def widen(

@@ -138,7 +138,7 @@ class Transcriber:
         level = cov.loudness(audio, SAMPLE_RATE)
         stretches = cov.audible_stretches(level)
         found, hints = self._speech_regions(audio, options)
-        regions = cov.widen(cov.lead_in(found, hints), stretches)
+        regions = cov.widen(found, stretches)
         windows = merge_regions(regions, max_gap=options.max_gap, max_len=options.max_window)
         suspect = cov.suspect(stretches, hints, regions)
         with interruptible_pool(1) as early:
