@@ -6,7 +6,17 @@
 # Usage: benchmarks/make_other_clips.sh OUT   (needs flite, espeak-ng, festival + festvox-kallpc16k
 # + festvox-us-slt-hts, sox, ffmpeg; Debian packages of those names)
 set -euo pipefail
-OUT=${1:?usage: make_other_clips.sh OUT}
+if [ $# -ne 1 ]; then
+  echo "usage: $0 OUT   (the folder to write OUT/real-en into)" >&2
+  exit 2
+fi
+for tool in flite espeak-ng text2wave sox ffmpeg; do
+  command -v "$tool" >/dev/null || {
+    echo "$0: $tool not found: apt install flite espeak-ng festival festvox-kallpc16k festvox-us-slt-hts sox ffmpeg" >&2
+    exit 1
+  }
+done
+OUT=$1
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 R=$HERE/tests/data/eval/real-en; D=$HERE/tests/data/eval/disfluent-en
 o=$OUT/real-en
