@@ -8,7 +8,11 @@ clip is cut out of the mix (its gain, its beds) and transcribed on its own. Prin
 the mix, WER of its clips alone, and the clips *lost* (>= 3 words right alone, fewer than half of those in the mix).
 Pass: every mix WER <= alone WER + 0.01 and no lost clip.
 
-Usage: python benchmarks/bench_longform.py [--seeds 1-20] [--seconds 180] [--raw] [--data DIR]
+With --floor, each clip is also transcribed alone with 0.25 s and with 1 s of each pause around it
+(``cut`` takes 0.5 s), and the last lines count the seeds on which those, as equally fair "clips
+alone", fail the same test against the 0.5-s cut: how much of a failure is the comparison's own noise.
+
+Usage: python benchmarks/bench_longform.py [--seeds 1-20] [--seconds 180] [--raw] [--floor] [--data DIR]
   -v       print each lost clip's text alone and in the mix
   --raw    also decode each mix with raw faster-whisper (beam 5, sequential, word timestamps, no VAD)
 """
@@ -23,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from longform import MixSettings, cut, load_clips, make_mix, normalized_wer, score, words_of
+from longform import MixSettings, cut, load_clips, make_mix, normalized_wer, recut, score, words_of
 
 from gztranscribe.media import extract_audio
 from gztranscribe.pipeline import TextOptions, finish_transcript
@@ -45,6 +49,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=180.0, help="length of each mix")
     ap.add_argument("--data", type=Path, default=REPO / "tests" / "data" / "eval")
     ap.add_argument("--raw", action="store_true")
+    ap.add_argument("--floor", action="store_true", help="also transcribe the clips alone with other cuts")
     ap.add_argument("--verbose", "-v", action="store_true", help="print what was heard of each lost clip")
     a = ap.parse_args()
     clips = load_clips([a.data / "real-en", a.data / "disfluent-en"], extract_audio)
@@ -55,10 +60,14 @@ def main() -> None:
         return transcript
 
     print(f"{len(clips)} clips; mixes of ~{a.seconds:.0f} s")
-    header = f"{'seed':>4} {'min':>5} {'mix WER':>8} {'alone':>7} {'raw':>7} {'lost':>5} {'s':>6}  mix / lost clips"
+    floor_cuts = FLOOR_CUTS if a.floor else ()
+    floor_head = "".join(f" {f'alone {most:g}':>9}" for most in floor_cuts)
+    header = (f"{'seed':>4} {'min':>5} {'mix WER':>8} {'alone':>7}{floor_head} {'raw':>7} {'lost':>5} {'s':>6}"
+              "  mix / lost clips")
     print(header)
     print("-" * len(header))
     failed = 0
+    floor_failed = dict.fromkeys(floor_cuts, 0)
     for seed in parse_seeds(a.seeds):
         mix = make_mix(clips, seed, MixSettings(seconds=a.seconds))
         began = time.perf_counter()
@@ -67,10 +76,16 @@ def main() -> None:
         alone = [transcribe(cut(mix, placed)) for placed in mix.clips]
         result = score(mix, whole.text, words_of(whole.words), [t.text for t in alone],
                        [words_of(t.words) for t in alone], normalized_wer)
+        others = [normalized_wer([mix.reference], [" ".join(transcribe(recut(mix, i, most)).text
+                                                             for i in range(len(mix.clips)))])
+                  for most in floor_cuts]
+        for most, wer in zip(floor_cuts, others):
+            floor_failed[most] += wer > result.alone_wer + 0.01
         raw = f"{normalized_wer([mix.reference], [raw_text(transcriber, mix.audio)]):>7.3f}" if a.raw else f"{'-':>7}"
         ok = result.mix_wer <= result.alone_wer + 0.01 and not result.lost
         failed += not ok
-        print(f"{seed:>4} {mix.duration / 60:>5.1f} {result.mix_wer:>8.3f} {result.alone_wer:>7.3f} {raw} "
+        print(f"{seed:>4} {mix.duration / 60:>5.1f} {result.mix_wer:>8.3f} {result.alone_wer:>7.3f}"
+              + "".join(f" {wer:>9.3f}" for wer in others) + f" {raw} "
               f"{len(result.lost):>5} {took:>6.1f}  {'ok ' if ok else 'BAD'} {mix.description}"
               + (f"; lost: {', '.join(result.lost)}" if result.lost else ""), flush=True)
         if a.verbose:
@@ -83,7 +98,14 @@ def main() -> None:
                 if placed.name in result.lost or worse > 0.25:
                     print(f"      {placed.name} {placed.start:.1f}-{placed.end:.1f}: alone {text.text!r}; "
                           f"mix {' '.join(words_in(mix_words, *placed.cut))!r}")
-    print(f"{failed} of {len(parse_seeds(a.seeds))} mixes fail (mix WER > alone + 0.01, or a lost clip)")
+    total = len(parse_seeds(a.seeds))
+    print(f"{failed} of {total} mixes fail (mix WER > alone + 0.01, or a lost clip)")
+    for most, count in floor_failed.items():
+        print(f"noise floor: the clips alone cut with {most:g} s of each pause are worse than with 0.5 s "
+              f"by more than 0.01 on {count} of {total} seeds")
+
+
+FLOOR_CUTS = (0.25, 1.0)  # seconds of each pause around a clip, besides cut's 0.5
 
 
 def raw_text(transcriber: Transcriber, audio) -> str:

@@ -169,7 +169,22 @@ def make_mix(clips: Sequence[Clip], seed: int, settings: MixSettings = MixSettin
 
 def cut(mix: Mix, placed: Placed) -> np.ndarray:
     """The clip as it sounds inside the mix (its gain, the beds under it), for transcribing alone."""
-    return mix.audio[int(placed.cut[0] * SR) : int(placed.cut[1] * SR)]
+    return mix.audio[round(placed.cut[0] * SR) : round(placed.cut[1] * SR)]
+
+
+def recut(mix: Mix, index: int, most: float) -> np.ndarray:
+    """Clip ``index`` with up to ``most`` seconds of each pause around it, never past half of one.
+
+    ``cut`` takes at most 0.5 s; 0.25 or 1.0 s is the clip alone just as much. Transcribing the clips
+    with each measures how far "alone" itself moves when nothing but the silence around it changes:
+    the noise floor any mix-against-alone comparison sits on (``bench_longform.py --floor``).
+    """
+    placed = mix.clips[index]
+    a, b = round(placed.start * SR), round(placed.end * SR)
+    before = a - round(mix.clips[index - 1].end * SR) if index else 0  # the intro is no clip's
+    after = (round(mix.clips[index + 1].start * SR) if index + 1 < len(mix.clips) else len(mix.audio)) - b
+    pad = round(most * SR)
+    return mix.audio[max(0, a - min(before // 2, pad)) : min(len(mix.audio), b + min(after // 2, pad))]
 
 
 @dataclass(frozen=True)
