@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from gztranscribe.speech import merge_regions, uncovered_regions
+from gztranscribe.speech import CUT_GRID, merge_regions, pause_cuts, uncovered_regions
 from gztranscribe.types import Word
 
 
@@ -49,3 +50,43 @@ def words_at(*spans: tuple[float, float]) -> list[Word]:
 )
 def test_uncovered_regions(regions, words, expected) -> None:
     assert uncovered_regions(regions, words, min_len=0.8) == expected
+
+
+SR = 16_000
+
+
+def bursts_and_pauses(*pauses: float, bed_db: float | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Half-second noise bursts with the given pauses between them, and the (start, end) of each pause."""
+    rng = np.random.default_rng(0)
+    parts, spans, at = [], [], 0
+    for pause in (*pauses, None):
+        parts.append(rng.uniform(-0.5, 0.5, SR // 2))
+        at += SR // 2
+        if pause is not None:
+            parts.append(np.zeros(int(pause * SR)))
+            spans.append((at, at + int(pause * SR)))
+            at += int(pause * SR)
+    audio = np.concatenate(parts)
+    if bed_db is not None:
+        audio = audio + rng.standard_normal(len(audio)) * 10 ** (bed_db / 20)
+    return audio.astype(np.float32), spans
+
+
+def test_pause_cuts_fall_in_the_middle_of_every_long_enough_pause_on_the_windows_grid() -> None:
+    audio, (_short, long, longer) = bursts_and_pauses(0.5, 1.5, 3.0)
+    cuts = pause_cuts(audio, 1.0)
+    assert len(cuts) == 2, "the 0.5-s pause is too short"
+    for cut, (start, end) in zip(cuts, (long, longer), strict=True):
+        assert abs(cut - (start + end) / 2) <= CUT_GRID + 0.02 * SR
+        assert cut % CUT_GRID == 0 and cut % 512 == 0, "Silero's windows line up with a whole run's"
+
+
+def test_pause_cuts_measure_quiet_against_the_recordings_own_floor() -> None:
+    audio, _ = bursts_and_pauses(0.5, 1.5, 3.0)
+    noisy, _ = bursts_and_pauses(0.5, 1.5, 3.0, bed_db=-40)
+    assert pause_cuts(noisy, 1.0) == pause_cuts(audio, 1.0)
+
+
+def test_no_pause_no_cut() -> None:
+    audio, _ = bursts_and_pauses(0.3, 0.6, 0.9)
+    assert pause_cuts(audio, 1.0) == []

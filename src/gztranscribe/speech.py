@@ -59,30 +59,52 @@ QUIET_DB = 6.0  # a frame within this many dB of the quiet level counts as quiet
 CUT_GRID = math.lcm(512, 320, 160)  # 2560 samples, 0.16 s
 
 
+def _quiet_frames(samples: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Which 20-ms frames of ``samples[start:end]`` are quiet: within ``QUIET_DB`` of its quiet level."""
+    frame = max(1, int(FRAME_SECONDS * SAMPLE_RATE))
+    count = (end - start) // frame
+    frames = samples[start : start + count * frame].reshape(count, frame).astype(np.float64)
+    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
+    # Relative to a low percentile, not the minimum: a clip's digital-silence padding (-120 dB)
+    # must not make the room noise of a real pause look loud.
+    return energy <= np.percentile(energy, QUIET_PERCENTILE) + QUIET_DB if count else energy > 0
+
+
+def _quiet_runs(quiet: np.ndarray) -> list[tuple[int, int]]:
+    """(first frame, frame count) of every run of quiet frames."""
+    runs, run_start = [], -1
+    for i, is_quiet in enumerate(np.append(quiet, False)):
+        if is_quiet and run_start < 0:
+            run_start = i
+        elif not is_quiet and run_start >= 0:
+            runs.append((run_start, i - run_start))
+            run_start = -1
+    return runs
+
+
+def _on_grid(start: int, frame_index: int) -> int:
+    # On the grid every stage frames the audio on (from its first sample), so each chunk sees
+    # the same frames the whole file would: the outputs then match to the millisecond
+    return (start + frame_index * int(FRAME_SECONDS * SAMPLE_RATE)) // CUT_GRID * CUT_GRID
+
+
 def cut_point(samples: np.ndarray, start: int, end: int) -> int:
     """Where to end a chunk within ``samples[start:end]``: the middle of the longest quiet run.
 
     Pure: frame energies (20 ms), quiet = within ``QUIET_DB`` of the range's quiet level, then
     the longest run of quiet frames. Returns an index into ``samples``.
     """
-    frame = max(1, int(FRAME_SECONDS * SAMPLE_RATE))
-    count = (end - start) // frame
-    if count < 2:
+    if (end - start) // int(FRAME_SECONDS * SAMPLE_RATE) < 2:
         return end
-    frames = samples[start : start + count * frame].reshape(count, frame).astype(np.float64)
-    energy = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
-    # Relative to a low percentile, not the minimum: a clip's digital-silence padding (-120 dB)
-    # must not make the room noise of a real pause look loud.
-    quiet = energy <= np.percentile(energy, QUIET_PERCENTILE) + QUIET_DB
-    best_len, best_start, run_start = 0, 0, -1
-    for i, is_quiet in enumerate(np.append(quiet, False)):
-        if is_quiet and run_start < 0:
-            run_start = i
-        elif not is_quiet and run_start >= 0:
-            if i - run_start > best_len:
-                best_len, best_start = i - run_start, run_start
-            run_start = -1
-    middle = best_start + best_len // 2
-    # On the grid every stage frames the audio on (from its first sample), so each chunk sees
-    # the same frames the whole file would: the outputs then match to the millisecond
-    return (start + middle * frame) // CUT_GRID * CUT_GRID
+    best_start, best_len = max(_quiet_runs(_quiet_frames(samples, start, end)), key=lambda r: r[1],
+                               default=(0, 0))
+    return _on_grid(start, best_start + best_len // 2)
+
+
+def pause_cuts(samples: np.ndarray, min_pause: float) -> list[int]:
+    """The middle of every quiet run of at least ``min_pause`` seconds, quiet by the whole
+    recording's quiet level: where a detector that carries state from window to window can start
+    afresh (``transcribe``), so what it hears after a pause does not depend on what came before."""
+    frames = round(min_pause / FRAME_SECONDS)
+    runs = _quiet_runs(_quiet_frames(samples, 0, len(samples)))
+    return [_on_grid(0, first + count // 2) for first, count in runs if count >= frames]

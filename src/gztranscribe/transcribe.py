@@ -8,6 +8,7 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 from __future__ import annotations
 
 import bisect
+import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -25,7 +26,7 @@ from .media import SAMPLE_RATE
 from .models import ModelSource, load_model, resolve_model
 from .onsets import refine_onsets
 from .progress import FINDING_SPEECH, REPAIRING, TRANSCRIBING, decode_batches
-from .speech import Region, cut_point, merge_regions, uncovered_regions
+from .speech import Region, cut_point, merge_regions, pause_cuts, uncovered_regions
 from .types import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 SAMPLING_SEED = 20_260_515  # any fixed number: what matters is that it never changes between runs
 VAD_SPLIT_FROM = 60.0
 """Seconds of audio from which the speech detector runs on two halves at once."""
+FRESH_AFTER_PAUSE = 1.0
+"""Seconds of quiet after which the speech detector starts afresh (``_speech_regions``)."""
 
 ProgressCallback = Callable[[float, float], None]  # (seconds done, seconds total)
 PhaseCallback = Callable[[str], None]  # a phase begins: "finding speech", "transcribing"...
@@ -315,28 +318,52 @@ class Transcriber:
         )
         hint = replace(vad, threshold=options.hint_threshold)
 
-        def find(start: int, end: int) -> tuple[list[Region], list[Region]]:
+        def probabilities(start: int, end: int) -> np.ndarray:
             piece = audio[start:end]  # padded to whole windows as faster-whisper pads it
-            probs = get_vad_model()(np.pad(piece, (0, sd.WINDOW - len(piece) % sd.WINDOW)))
+            padded = np.pad(piece, (0, sd.WINDOW - len(piece) % sd.WINDOW))
+            return np.asarray(get_vad_model()(padded), dtype=np.float32).reshape(-1)
 
-            def seconds(t: sd.Thresholds) -> list[Region]:
-                return [((start + a) / SAMPLE_RATE, (start + b) / SAMPLE_RATE)
-                        for a, b in sd.regions(probs, len(piece), t)]
-
-            return seconds(vad), seconds(hint)
+        def heard(halves: list[int], probs: list[np.ndarray]) -> tuple[list[Region], list[Region]]:
+            found: list[Region] = []
+            hints: list[Region] = []
+            for (a, b), half in zip(pairwise(halves), probs, strict=True):
+                for t, into in ((vad, found), (hint, hints)):
+                    into.extend(((a + x) / SAMPLE_RATE, (a + y) / SAMPLE_RATE)
+                                for x, y in sd.regions(half, b - a, t))
+            return found, hints
 
         # Silero runs on one core while the other waits for the windows. So a recording is
         # searched in two halves, cut in the longest quiet run of its middle third (on the grid of
         # Silero's windows, ``speech.cut_point``), side by side when there are two lanes. Always
         # two halves, so the words never depend on how many cores a machine has.
         n = len(audio)
-        if n < VAD_SPLIT_FROM * SAMPLE_RATE:
-            return find(0, n)
-        cut = cut_point(audio, n // 3, 2 * n // 3)
+        halves = [0, cut_point(audio, n // 3, 2 * n // 3), n] if n >= VAD_SPLIT_FROM * SAMPLE_RATE else [0, n]
         with interruptible_pool(min(2, self.lanes)) as pool:
-            halves = [pool.submit(find, 0, cut), pool.submit(find, cut, n)]
-            (found, hints), (found2, hints2) = (half.result() for half in halves)
-            return found + found2, hints + hints2
+            whole = [part.result() for part in [pool.submit(probabilities, a, b) for a, b in pairwise(halves)]]
+            found, hints = heard(halves, whole)
+            # Silero also carries its state from window to window through a whole call, and after
+            # loud speech it can stay deaf to a quieter voice that follows: a telephone-band clip
+            # under a music bed scored at most 0.36 after three other clips, 0.57-0.78 when Silero
+            # started afresh anywhere in the pause before it. So it runs again, afresh from the
+            # middle of every pause of ``FRESH_AFTER_PAUSE`` s or more, and each window keeps the
+            # higher of its two probabilities. A pause is quiet by the recording's floor *and*
+            # outside everything the first run heard or leaned towards: a creaky voice a few dB
+            # over a music bed is quiet by level, and the state carried into it is what lets
+            # Silero lean towards it (long-form seed 1's mfa_registershift). Every cut is on the
+            # windows' grid, so the two runs line up; the pieces are fixed by the audio.
+            heard_spans = merge_regions(found + hints, max_gap=0.0, max_len=math.inf)
+            pauses = [c for c in pause_cuts(audio, FRESH_AFTER_PAUSE)
+                      if 0 < c < n and not _inside(heard_spans, c / SAMPLE_RATE)]
+            if not pauses:
+                return found, hints
+            fresh = sorted({*halves, *pauses})
+            again = {a: pool.submit(probabilities, a, b) for a, b in pairwise(fresh)}
+            combined = []
+            for (a, b), probs in zip(pairwise(halves), whole, strict=True):
+                afresh = np.concatenate([again[c].result()[: (d - c) // sd.WINDOW]
+                                         for c, d in pairwise(fresh) if a <= c < b] + [probs[-1:]])
+                combined.append(np.maximum(probs, afresh[: len(probs)]))
+        return heard(halves, combined)
 
     def _decode(
         self,
@@ -455,6 +482,12 @@ def _loops(segments: list[Segment]) -> bool:
 def _silence(segment: Segment) -> bool:
     """Whisper's own rule (sequential decoding applies it; the batched pipeline does not)."""
     return segment.no_speech_prob > cov.NO_SPEECH and segment.avg_logprob < -1.0
+
+
+def _inside(spans: list[Region], at: float) -> bool:
+    """Whether ``at`` falls in one of ``spans`` (sorted, not overlapping)."""
+    i = bisect.bisect_right(spans, (at, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= at <= spans[i][1]
 
 
 def _keep_words(segment: Segment, regions: list[Region]) -> Segment | None:
