@@ -17,7 +17,8 @@ QUIET = MixSettings(seconds=60.0, p_noise=0.0, p_music=0.0, p_intro=0.0)
 def clip(index: int, text: str = "one two three four") -> Clip:
     """Noise of its own length standing in for a recording: every sample non-zero."""
     rng = np.random.default_rng(index)
-    audio = rng.uniform(0.05, 0.7, int((1.0 + index * 0.5) * SR)) * rng.choice([-1.0, 1.0], int((1.0 + index * 0.5) * SR))
+    n = int((1.0 + index * 0.5) * SR)
+    audio = rng.uniform(0.05, 0.7, n) * rng.choice([-1.0, 1.0], n)
     return Clip(f"c{index}", audio.astype(np.float32), text)
 
 
