@@ -90,3 +90,10 @@ def test_pause_cuts_measure_quiet_against_the_recordings_own_floor() -> None:
 def test_no_pause_no_cut() -> None:
     audio, _ = bursts_and_pauses(0.3, 0.6, 0.9)
     assert pause_cuts(audio, 1.0) == []
+
+
+def test_no_pause_cut_inside_what_the_detector_heard_or_leaned_towards() -> None:
+    audio, (_short, long, longer) = bursts_and_pauses(0.5, 1.5, 3.0)
+    heard = [((long[0] - SR) / SR, (long[1] + SR) / SR)]  # the 1.5-s pause, inside a region
+    cuts = pause_cuts(audio, 1.0, outside=heard)
+    assert len(cuts) == 1 and longer[0] <= cuts[0] <= longer[1]

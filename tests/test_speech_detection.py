@@ -62,3 +62,10 @@ def test_regions_are_faster_whispers_own(sample: np.ndarray, options: VadOptions
 def test_no_probabilities_no_regions() -> None:
     assert sd.regions([], 0, sd.Thresholds()) == []
     assert sd.regions([0.1] * 100, 51_200, sd.Thresholds()) == []
+
+
+def test_a_fresh_run_raises_the_windows_it_covers_and_never_lowers_one() -> None:
+    first = np.array([0.1, 0.6, 0.1, 0.1, 0.1, 0.2], dtype=np.float32)  # a run from sample 512
+    afresh = {3 * sd.WINDOW: np.array([0.7, 0.0, 0.9, 0.9, 0.9], dtype=np.float32)}  # from window 2
+    assert sd.raised(first, sd.WINDOW, afresh).tolist() == pytest.approx([0.1, 0.6, 0.7, 0.1, 0.9, 0.9])
+    assert sd.raised(first, sd.WINDOW, {}).tolist() == pytest.approx(first.tolist())

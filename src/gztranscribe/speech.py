@@ -101,10 +101,17 @@ def cut_point(samples: np.ndarray, start: int, end: int) -> int:
     return _on_grid(start, best_start + best_len // 2)
 
 
-def pause_cuts(samples: np.ndarray, min_pause: float) -> list[int]:
+def pause_cuts(samples: np.ndarray, min_pause: float, outside: Sequence[Region] = ()) -> list[int]:
     """The middle of every quiet run of at least ``min_pause`` seconds, quiet by the whole
-    recording's quiet level: where a detector that carries state from window to window can start
-    afresh (``transcribe``), so what it hears after a pause does not depend on what came before."""
+    recording's quiet level, that falls outside every region of ``outside`` (sorted, merged; in
+    seconds): where a detector that carries state from window to window can start afresh
+    (``transcribe``), so what it hears after a pause does not depend on what came before."""
     frames = round(min_pause / FRAME_SECONDS)
     runs = _quiet_runs(_quiet_frames(samples, 0, len(samples)))
-    return [_on_grid(0, first + count // 2) for first, count in runs if count >= frames]
+    cuts = [_on_grid(0, first + count // 2) for first, count in runs if count >= frames]
+    return [cut for cut in cuts if not _within(outside, cut / SAMPLE_RATE)]
+
+
+def _within(regions: Sequence[Region], at: float) -> bool:
+    i = bisect.bisect_right(regions, (at, math.inf)) - 1
+    return i >= 0 and regions[i][0] <= at <= regions[i][1]

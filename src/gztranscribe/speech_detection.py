@@ -14,8 +14,10 @@ holds it to the library's own function.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 WINDOW = 512  # samples Silero scores at once (16 kHz)
 
@@ -98,3 +100,15 @@ def regions(
         else:
             speech[1] = int(min(n_samples, speech[1] + pad))
     return [(a, b) for a, b in speeches]
+
+
+def raised(probs: np.ndarray, start: int, afresh: Mapping[int, np.ndarray]) -> np.ndarray:
+    """``probs`` of one run of Silero from sample ``start``, each window raised to what a run
+    started afresh at sample ``at`` (a whole number of windows after ``start``) gave it: for each
+    ``at: probs_from_at`` in ``afresh``. Either hearing is enough to propose speech."""
+    out = np.array(probs, dtype=np.float32)
+    for at, fresh in afresh.items():
+        first = (at - start) // WINDOW
+        count = max(0, min(len(fresh), len(out) - first))
+        out[first : first + count] = np.maximum(out[first : first + count], fresh[:count])
+    return out

@@ -8,7 +8,6 @@ chosen by measurement on three kinds of audio (see README, "How decoding was cho
 from __future__ import annotations
 
 import bisect
-import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -351,18 +350,17 @@ class Transcriber:
             # over a music bed is quiet by level, and the state carried into it is what lets
             # Silero lean towards it (long-form seed 1's mfa_registershift). Every cut is on the
             # windows' grid, so the two runs line up; the pieces are fixed by the audio.
-            heard_spans = merge_regions(found + hints, max_gap=0.0, max_len=math.inf)
-            pauses = [c for c in pause_cuts(audio, FRESH_AFTER_PAUSE)
-                      if 0 < c < n and not _inside(heard_spans, c / SAMPLE_RATE)]
-            if not pauses:
+            restarts = [c for c in pause_cuts(audio, FRESH_AFTER_PAUSE, outside=cov.union(found, hints))
+                        if c not in halves]
+            if not restarts:
                 return found, hints
-            fresh = sorted({*halves, *pauses})
-            again = {a: pool.submit(probabilities, a, b) for a, b in pairwise(fresh)}
-            combined = []
-            for (a, b), probs in zip(pairwise(halves), whole, strict=True):
-                afresh = np.concatenate([again[c].result()[: (d - c) // sd.WINDOW]
-                                         for c, d in pairwise(fresh) if a <= c < b] + [probs[-1:]])
-                combined.append(np.maximum(probs, afresh[: len(probs)]))
+            # Each fresh run ends where the next begins (or its half ends), in whole windows. A run
+            # from a half's own start would repeat the first run window for window, so none is made.
+            ends = sorted({*halves, *restarts})
+            again = {c: pool.submit(lambda c, d: probabilities(c, d)[: (d - c) // sd.WINDOW], c, d)
+                     for c, d in pairwise(ends) if c in restarts}
+            combined = [sd.raised(probs, a, {c: run.result() for c, run in again.items() if a <= c < b})
+                        for (a, b), probs in zip(pairwise(halves), whole, strict=True)]
         return heard(halves, combined)
 
     def _decode(
@@ -482,12 +480,6 @@ def _loops(segments: list[Segment]) -> bool:
 def _silence(segment: Segment) -> bool:
     """Whisper's own rule (sequential decoding applies it; the batched pipeline does not)."""
     return segment.no_speech_prob > cov.NO_SPEECH and segment.avg_logprob < -1.0
-
-
-def _inside(spans: list[Region], at: float) -> bool:
-    """Whether ``at`` falls in one of ``spans`` (sorted, not overlapping)."""
-    i = bisect.bisect_right(spans, (at, math.inf)) - 1
-    return i >= 0 and spans[i][0] <= at <= spans[i][1]
 
 
 def _keep_words(segment: Segment, regions: list[Region]) -> Segment | None:
