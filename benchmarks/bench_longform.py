@@ -37,22 +37,29 @@ from gztranscribe.types import Transcript
 
 def parse_seeds(spec: str) -> list[int]:
     seeds: list[int] = []
-    for part in spec.split(","):
-        lo, _, hi = part.partition("-")
-        seeds.extend(range(int(lo), int(hi or lo) + 1))
+    try:
+        for part in spec.split(","):
+            lo, _, hi = part.partition("-")
+            seeds.extend(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{spec!r}: give seeds like 1-20 or 3,8,11") from None
     return seeds
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seeds", default="1-20")
+    ap.add_argument("--seeds", type=parse_seeds, default="1-20")
     ap.add_argument("--seconds", type=float, default=180.0, help="length of each mix")
     ap.add_argument("--data", type=Path, default=REPO / "tests" / "data" / "eval")
     ap.add_argument("--raw", action="store_true")
     ap.add_argument("--floor", action="store_true", help="also transcribe the clips alone with other cuts")
     ap.add_argument("--verbose", "-v", action="store_true", help="print what was heard of each lost clip")
     a = ap.parse_args()
-    clips = load_clips([a.data / "real-en", a.data / "disfluent-en"], extract_audio)
+    folders = [f for f in (a.data / "real-en", a.data / "disfluent-en") if f.is_dir()]
+    if not folders:
+        ap.error(f"{a.data} has no real-en/ or disfluent-en/ folder of clips with .txt references "
+                 "(benchmarks/make_other_clips.sh OUT writes one)")
+    clips = load_clips(folders, extract_audio)
     transcriber = Transcriber.load(ModelOptions())
 
     def transcribe(audio) -> Transcript:
@@ -68,7 +75,7 @@ def main() -> None:
     print("-" * len(header))
     failed = 0
     floor_failed = dict.fromkeys(floor_cuts, 0)
-    for seed in parse_seeds(a.seeds):
+    for seed in a.seeds:
         mix = make_mix(clips, seed, MixSettings(seconds=a.seconds))
         began = time.perf_counter()
         whole = transcribe(mix.audio)
@@ -98,7 +105,7 @@ def main() -> None:
                 if placed.name in result.lost or worse > 0.25:
                     print(f"      {placed.name} {placed.start:.1f}-{placed.end:.1f}: alone {text.text!r}; "
                           f"mix {' '.join(words_in(mix_words, *placed.cut))!r}")
-    total = len(parse_seeds(a.seeds))
+    total = len(a.seeds)
     print(f"{failed} of {total} mixes fail (mix WER > alone + 0.01, or a lost clip)")
     for most, count in floor_failed.items():
         print(f"noise floor: the clips alone cut with {most:g} s of each pause are worse than with 0.5 s "
