@@ -162,7 +162,7 @@ def make_mix(clips: Sequence[Clip], seed: int, settings: MixSettings = MixSettin
     for i, (clip, a, b, _gain) in enumerate(placed):
         before = a - (placed[i - 1][2] if i else a)
         after = (placed[i + 1][1] if i + 1 < len(placed) else len(audio)) - b
-        cut = (max(0, a - min(before // 2, SR // 2)), min(len(audio), b + min(after // 2, SR // 2)))
+        cut = _alone_span(a, b, before, after, len(audio), SR // 2)
         result.append(Placed(clip.name, a / SR, b / SR, clip.text, (cut[0] / SR, cut[1] / SR)))
     return Mix(seed, audio, tuple(result), ", ".join(notes))
 
@@ -183,8 +183,13 @@ def recut(mix: Mix, index: int, most: float) -> np.ndarray:
     a, b = round(placed.start * SR), round(placed.end * SR)
     before = a - round(mix.clips[index - 1].end * SR) if index else 0  # the intro is no clip's
     after = (round(mix.clips[index + 1].start * SR) if index + 1 < len(mix.clips) else len(mix.audio)) - b
-    pad = round(most * SR)
-    return mix.audio[max(0, a - min(before // 2, pad)) : min(len(mix.audio), b + min(after // 2, pad))]
+    start, end = _alone_span(a, b, before, after, len(mix.audio), round(most * SR))
+    return mix.audio[start:end]
+
+
+def _alone_span(a: int, b: int, before: int, after: int, total: int, pad: int) -> tuple[int, int]:
+    """Samples of the clip at [a, b) with up to ``pad`` of each pause around it, never past half."""
+    return max(0, a - min(before // 2, pad)), min(total, b + min(after // 2, pad))
 
 
 @dataclass(frozen=True)
